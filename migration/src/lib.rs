@@ -1,0 +1,50 @@
+#![allow(elided_lifetimes_in_paths)]
+#![allow(clippy::wildcard_imports)]
+pub use sea_orm_migration::prelude::*;
+mod indexes;
+mod m20220101_000001_users;
+mod m20261125_000002_workspaces;
+mod m20261125_000003_memberships;
+mod m20261125_000004_customers;
+mod m20261125_000005_products;
+mod m20261125_000006_prices;
+mod m20261125_000007_payment_methods;
+mod m20261125_000008_subscriptions;
+mod m20261125_000009_charges;
+mod m20261125_000010_invoices;
+mod m20261125_000011_sign_in_tokens;
+mod m20261125_000012_customer_sessions;
+mod m20261125_000013_audit_events;
+mod m20261125_000014_webhook_endpoints;
+mod m20261125_000015_events;
+mod m20261125_000016_webhook_deliveries;
+mod m20261125_000017_api_keys;
+
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20220101_000001_users::Migration),
+            Box::new(m20261125_000002_workspaces::Migration),
+            Box::new(m20261125_000003_memberships::Migration),
+            Box::new(m20261125_000004_customers::Migration),
+            Box::new(m20261125_000005_products::Migration),
+            Box::new(m20261125_000006_prices::Migration),
+            Box::new(m20261125_000007_payment_methods::Migration),
+            Box::new(m20261125_000008_subscriptions::Migration),
+            Box::new(m20261125_000009_charges::Migration),
+            Box::new(m20261125_000010_invoices::Migration),
+            Box::new(m20261125_000011_sign_in_tokens::Migration),
+            Box::new(m20261125_000012_customer_sessions::Migration),
+            Box::new(m20261125_000013_audit_events::Migration),
+            Box::new(m20261125_000014_webhook_endpoints::Migration),
+            Box::new(m20261125_000015_events::Migration),
+            Box::new(m20261125_000016_webhook_deliveries::Migration),
+            Box::new(m20261125_000017_api_keys::Migration),
+            // inject-above (do not remove this comment)
+        ]
+    }
+}

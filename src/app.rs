@@ -1,11 +1,11 @@
 use async_trait::async_trait;
 use loco_rs::{
     app::{AppContext, Hooks, Initializer},
-    bgworker::{BackgroundWorker, Queue},
+    bgworker::Queue,
     boot::{create_app, BootResult, StartMode},
     config::Config,
     controller::AppRoutes,
-    db::{self, truncate_table},
+    db::truncate_table,
     environment::Environment,
     task::Tasks,
     Result,
@@ -13,9 +13,16 @@ use loco_rs::{
 use migration::Migrator;
 use std::path::Path;
 
-#[allow(unused_imports)]
 use crate::{
-    controllers, initializers, models::_entities::users, tasks, workers::downloader::DownloadWorker,
+    access::Authorizer,
+    controllers, demo, initializers,
+    models::_entities::{
+        api_keys, audit_events, charges, customer_sessions, customers, events, invoices,
+        memberships, payment_methods, prices, products, sign_in_tokens, subscriptions, users,
+        webhook_deliveries, webhook_endpoints, workspaces,
+    },
+    settings::Settings,
+    tasks,
 };
 
 pub struct App;
@@ -29,9 +36,7 @@ impl Hooks for App {
         format!(
             "{} ({})",
             env!("CARGO_PKG_VERSION"),
-            option_env!("BUILD_SHA")
-                .or(option_env!("GITHUB_SHA"))
-                .unwrap_or("dev")
+            option_env!("BUILD_SHA").unwrap_or("dev")
         )
     }
 
@@ -43,6 +48,41 @@ impl Hooks for App {
         create_app::<Self, Migrator>(mode, environment, config).await
     }
 
+    async fn after_context(ctx: AppContext) -> Result<AppContext> {
+        // Fail at boot, not on the first request, when settings are missing.
+        Settings::from_context(&ctx)?;
+        ctx.shared_store.insert(Authorizer::new().await?);
+        Ok(ctx)
+    }
+
+    async fn before_run(ctx: &AppContext) -> Result<()> {
+        let settings = Settings::from_context(ctx)?;
+        if settings.demo_data {
+            let secrets = settings.secrets();
+            let loaded = demo::load(&ctx.db, &secrets).await?;
+            let base = settings.public_url.trim_end_matches('/');
+            println!();
+            if loaded.created {
+                println!(
+                    "  Demo data loaded: workspaces {}",
+                    loaded.workspaces.join(", ")
+                );
+            }
+            println!(
+                "  Customer portal:  {base}/portal/{}/login  (ada@example.com, bob@example.com)",
+                demo::ACME
+            );
+            println!("                    {base}/portal/{}/login", demo::GLOBEX);
+            println!(
+                "  Merchant console: {base}/admin  ({} / {})",
+                demo::OWNER_EMAIL,
+                demo::console_password(&secrets)
+            );
+            println!();
+        }
+        Ok(())
+    }
+
     async fn initializers(_ctx: &AppContext) -> Result<Vec<Box<dyn Initializer>>> {
         Ok(vec![Box::new(
             initializers::view_engine::ViewEngineInitializer,
@@ -50,28 +90,51 @@ impl Hooks for App {
     }
 
     fn routes(_ctx: &AppContext) -> AppRoutes {
-        AppRoutes::with_default_routes() // controller routes below
-            .add_route(controllers::auth::routes())
-            .add_route(controllers::page::routes())
+        AppRoutes::with_default_routes() // /_ping and /_health
+            .add_route(controllers::home::routes())
+            .add_route(controllers::portal::routes())
+            .add_route(controllers::admin::routes())
     }
-    async fn connect_workers(ctx: &AppContext, queue: &Queue) -> Result<()> {
-        queue.register(DownloadWorker::build(ctx)).await?;
+
+    async fn connect_workers(_ctx: &AppContext, _queue: &Queue) -> Result<()> {
         Ok(())
     }
 
-    #[allow(unused_variables)]
     fn register_tasks(tasks: &mut Tasks) {
         // tasks-inject (do not remove)
+        tasks.register(tasks::seed_demo::SeedDemo);
+        tasks.register(tasks::sessions_prune::SessionsPrune);
+        tasks.register(tasks::workspace_create::WorkspaceCreate);
         tasks.register(tasks::user_create::UserCreate);
         tasks.register(tasks::user_delete::UserDelete);
     }
+
     async fn truncate(ctx: &AppContext) -> Result<()> {
+        // children before parents
+        truncate_table(&ctx.db, webhook_deliveries::Entity).await?;
+        truncate_table(&ctx.db, events::Entity).await?;
+        truncate_table(&ctx.db, webhook_endpoints::Entity).await?;
+        truncate_table(&ctx.db, audit_events::Entity).await?;
+        truncate_table(&ctx.db, customer_sessions::Entity).await?;
+        truncate_table(&ctx.db, sign_in_tokens::Entity).await?;
+        truncate_table(&ctx.db, invoices::Entity).await?;
+        truncate_table(&ctx.db, charges::Entity).await?;
+        truncate_table(&ctx.db, subscriptions::Entity).await?;
+        truncate_table(&ctx.db, payment_methods::Entity).await?;
+        truncate_table(&ctx.db, prices::Entity).await?;
+        truncate_table(&ctx.db, products::Entity).await?;
+        truncate_table(&ctx.db, customers::Entity).await?;
+        truncate_table(&ctx.db, api_keys::Entity).await?;
+        truncate_table(&ctx.db, memberships::Entity).await?;
+        truncate_table(&ctx.db, workspaces::Entity).await?;
         truncate_table(&ctx.db, users::Entity).await?;
         Ok(())
     }
-    async fn seed(ctx: &AppContext, base: &Path) -> Result<()> {
-        db::seed::<users::ActiveModel>(&ctx.db, &base.join("users.yaml").display().to_string())
-            .await?;
+
+    /// `cargo loco db seed` and the test harness's `seed` load the demo data.
+    async fn seed(ctx: &AppContext, _base: &Path) -> Result<()> {
+        let secrets = Settings::from_context(ctx)?.secrets();
+        demo::load(&ctx.db, &secrets).await?;
         Ok(())
     }
 }

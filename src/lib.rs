@@ -1,9 +1,12 @@
+pub mod access;
 pub mod app;
 pub mod controllers;
-pub mod data;
+pub mod demo;
 pub mod initializers;
 pub mod mailers;
 pub mod models;
+pub mod secrets;
+pub mod settings;
 pub mod tasks;
 pub mod views;
 pub mod workers;

@@ -20,7 +20,6 @@ mod m20261125_000015_events;
 mod m20261125_000016_webhook_deliveries;
 mod m20261125_000017_api_keys;
 
-
 pub struct Migrator;
 
 #[async_trait::async_trait]

@@ -27,17 +27,29 @@ impl MigrationTrait for Migration {
                 ("section_billing_history", ColType::BooleanWithDefault(true)),
                 ("section_profile", ColType::BooleanWithDefault(true)),
                 // portal actions
-                ("allow_change_renewal_method", ColType::BooleanWithDefault(true)),
+                (
+                    "allow_change_renewal_method",
+                    ColType::BooleanWithDefault(true),
+                ),
                 ("allow_paypal", ColType::BooleanWithDefault(true)),
-                ("allow_invoice_generation", ColType::BooleanWithDefault(true)),
+                (
+                    "allow_invoice_generation",
+                    ColType::BooleanWithDefault(true),
+                ),
                 ("allow_payment_retry", ColType::BooleanWithDefault(true)),
                 ("profile_edit_name", ColType::BooleanWithDefault(true)),
                 ("profile_edit_email", ColType::BooleanWithDefault(true)),
                 ("profile_edit_address", ColType::BooleanWithDefault(true)),
                 ("profile_edit_marketing", ColType::BooleanWithDefault(true)),
                 // dunning: retry delays in days, comma separated, then what to do
-                ("dunning_retry_days", ColType::StringWithDefault("1,3,5".into())),
-                ("dunning_final_action", ColType::StringWithDefault("cancel".into())),
+                (
+                    "dunning_retry_days",
+                    ColType::StringWithDefault("1,3,5".into()),
+                ),
+                (
+                    "dunning_final_action",
+                    ColType::StringWithDefault("cancel".into()),
+                ),
                 // seller details for invoices
                 ("legal_name", ColType::StringNull),
                 ("seller_address", ColType::TextNull),

@@ -47,7 +47,13 @@ impl MigrationTrait for Migration {
         )
         .await?;
         create_index(m, "charges", &["subscription_id", "created_at"], false).await?;
-        create_index(m, "charges", &["workspace_id", "status", "created_at"], false).await?;
+        create_index(
+            m,
+            "charges",
+            &["workspace_id", "status", "created_at"],
+            false,
+        )
+        .await?;
         create_index(m, "charges", &["pid"], true).await
     }
 

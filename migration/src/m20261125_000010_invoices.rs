@@ -40,7 +40,13 @@ impl MigrationTrait for Migration {
         create_index(m, "invoices", &["workspace_id", "number"], true).await?;
         // at most one invoice per charge
         create_index(m, "invoices", &["charge_id"], true).await?;
-        create_index(m, "invoices", &["workspace_id", "customer_id", "created_at"], false).await?;
+        create_index(
+            m,
+            "invoices",
+            &["workspace_id", "customer_id", "created_at"],
+            false,
+        )
+        .await?;
         create_index(m, "invoices", &["pid"], true).await
     }
 

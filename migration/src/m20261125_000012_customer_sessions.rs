@@ -27,7 +27,13 @@ impl MigrationTrait for Migration {
             &[("workspace", ""), ("customer", "")],
         )
         .await?;
-        create_index(m, "customer_sessions", &["workspace_id", "customer_id"], false).await
+        create_index(
+            m,
+            "customer_sessions",
+            &["workspace_id", "customer_id"],
+            false,
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

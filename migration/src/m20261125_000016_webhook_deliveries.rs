@@ -31,7 +31,13 @@ impl MigrationTrait for Migration {
             true,
         )
         .await?;
-        create_index(m, "webhook_deliveries", &["status", "next_attempt_at"], false).await?;
+        create_index(
+            m,
+            "webhook_deliveries",
+            &["status", "next_attempt_at"],
+            false,
+        )
+        .await?;
         create_index(
             m,
             "webhook_deliveries",

@@ -1,2 +1,3 @@
-pub mod auth;
-pub mod page;
+pub mod admin;
+pub mod home;
+pub mod portal;

@@ -8,7 +8,6 @@ use crate::models::users;
 
 static welcome: Dir<'_> = include_dir!("src/mailers/auth/welcome");
 static forgot: Dir<'_> = include_dir!("src/mailers/auth/forgot");
-static magic_link: Dir<'_> = include_dir!("src/mailers/auth/magic_link");
 
 #[allow(clippy::module_name_repetitions)]
 pub struct AuthMailer {}
@@ -52,32 +51,6 @@ impl AuthMailer {
                 locals: json!({
                   "name": user.name,
                   "resetToken": user.reset_token,
-                  "host": ctx.config.server.full_url()
-                }),
-                ..Default::default()
-            },
-        )
-        .await?;
-
-        Ok(())
-    }
-
-    /// Sends a magic link authentication email to the user.
-    ///
-    /// # Errors
-    ///
-    /// When email sending is failed
-    pub async fn send_magic_link(ctx: &AppContext, user: &users::Model) -> Result<()> {
-        Self::mail_template(
-            ctx,
-            &magic_link,
-            mailer::Args {
-                to: user.email.clone(),
-                locals: json!({
-                  "name": user.name,
-                  "token": user.magic_link_token.clone().ok_or_else(|| Error::string(
-                            "the user model not contains magic link token",
-                    ))?,
                   "host": ctx.config.server.full_url()
                 }),
                 ..Default::default()

@@ -1,28 +1,130 @@
-use sea_orm::entity::prelude::*;
-pub use super::_entities::customer_sessions::{ActiveModel, Model, Entity};
-pub type CustomerSessions = Entity;
+//! Server-side portal sessions. The cookie carries a random id; we store its
+//! keyed hash, bound to one workspace and one customer, with an idle and an
+//! absolute expiry. Logging out revokes the row.
+use chrono::{DateTime, Duration, FixedOffset};
+use loco_rs::prelude::*;
+
+pub use super::_entities::customer_sessions::{self, ActiveModel, Column, Entity, Model};
+use crate::secrets::{random_token, Secrets};
+
+pub const IDLE_MINUTES: i64 = 60;
+pub const ABSOLUTE_HOURS: i64 = 12;
+const SESSION_LABEL: &str = "customer-session";
 
 #[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(self, _db: &C, insert: bool) -> std::result::Result<Self, DbErr>
-    where
-        C: ConnectionTrait,
-    {
-        if !insert && self.updated_at.is_unchanged() {
-            let mut this = self;
-            this.updated_at = sea_orm::ActiveValue::Set(chrono::Utc::now().into());
-            Ok(this)
-        } else {
-            Ok(self)
+impl ActiveModelBehavior for ActiveModel {}
+
+/// A started session: the id goes in the cookie, never in the database.
+#[derive(Debug)]
+pub struct StartedSession {
+    pub session_id: String,
+    pub record: Model,
+}
+
+impl Model {
+    /// Starts a fresh session (a new id on every sign-in).
+    ///
+    /// # Errors
+    /// `EntityNotFound` when the customer is not in this workspace.
+    pub async fn start(
+        db: &impl ConnectionTrait,
+        secrets: &Secrets,
+        workspace_id: i64,
+        customer_id: i64,
+        ip: Option<&str>,
+        user_agent: Option<&str>,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<StartedSession> {
+        super::customers::Model::find_in_workspace(db, workspace_id, customer_id).await?;
+        let session_id = random_token(32);
+        let record = ActiveModel {
+            customer_id: Set(customer_id),
+            session_hash: Set(secrets.keyed_hash(SESSION_LABEL, &session_id)),
+            csrf_token: Set(random_token(32)),
+            last_seen_at: Set(now),
+            idle_expires_at: Set(now + Duration::minutes(IDLE_MINUTES)),
+            absolute_expires_at: Set(now + Duration::hours(ABSOLUTE_HOURS)),
+            ip: Set(ip.map(str::to_string)),
+            user_agent: Set(user_agent.map(|ua| ua.chars().take(300).collect())),
+            ..Default::default()
         }
+        .set_tenant(workspace_id)?
+        .insert(db)
+        .await?;
+        Ok(StartedSession { session_id, record })
+    }
+
+    /// The live session for a cookie value in this workspace.
+    ///
+    /// # Errors
+    /// `EntityNotFound` when unknown, revoked, idle too long, past its
+    /// absolute lifetime, or belonging to another workspace.
+    pub async fn find_live(
+        db: &impl ConnectionTrait,
+        secrets: &Secrets,
+        workspace_id: i64,
+        session_id: &str,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Self> {
+        Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::SessionHash.eq(secrets.keyed_hash(SESSION_LABEL, session_id)))
+            .filter(Column::RevokedAt.is_null())
+            .filter(Column::IdleExpiresAt.gt(now))
+            .filter(Column::AbsoluteExpiresAt.gt(now))
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)
     }
 }
 
-// implement your read-oriented logic here
-impl Model {}
+impl Model {
+    /// Deletes sessions that can no longer be used, in every workspace
+    /// (operator housekeeping). Returns how many were removed.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn prune(db: &impl ConnectionTrait, now: DateTime<FixedOffset>) -> ModelResult<u64> {
+        Ok(Entity::delete_many()
+            .filter(
+                Condition::any()
+                    .add(Column::IdleExpiresAt.lt(now))
+                    .add(Column::AbsoluteExpiresAt.lt(now))
+                    .add(Column::RevokedAt.is_not_null()),
+            )
+            .exec(db)
+            .await?
+            .rows_affected)
+    }
+}
 
-// implement your write-oriented logic here
-impl ActiveModel {}
+impl ActiveModel {
+    /// Extends the idle window (never past the absolute expiry).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn touch(
+        mut self,
+        db: &impl ConnectionTrait,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Model> {
+        let idle = now + Duration::minutes(IDLE_MINUTES);
+        let idle = super::field(&self.absolute_expires_at).map_or(idle, |abs| idle.min(abs));
+        self.last_seen_at = Set(now);
+        self.idle_expires_at = Set(idle);
+        Ok(self.update(db).await?)
+    }
 
-// implement your custom finders, selectors oriented logic here
-impl Entity {}
+    /// Ends the session server side.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn revoke(
+        mut self,
+        db: &impl ConnectionTrait,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Model> {
+        self.revoked_at = Set(Some(now));
+        Ok(self.update(db).await?)
+    }
+}

@@ -1,28 +1,236 @@
-use sea_orm::entity::prelude::*;
-pub use super::_entities::customers::{ActiveModel, Model, Entity};
-pub type Customers = Entity;
+//! A workspace's customer: the person who signs in to the portal.
+//! Email is unique per workspace (stored lower-cased), not globally: the same
+//! person may be a customer of several merchants, each a separate record.
+use loco_rs::prelude::*;
+use serde::Deserialize;
+use uuid::Uuid;
 
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(self, _db: &C, insert: bool) -> std::result::Result<Self, DbErr>
-    where
-        C: ConnectionTrait,
-    {
-        if !insert && self.updated_at.is_unchanged() {
-            let mut this = self;
-            this.updated_at = sea_orm::ActiveValue::Set(chrono::Utc::now().into());
-            Ok(this)
-        } else {
-            Ok(self)
-        }
+pub use super::_entities::customers::{self, ActiveModel, Column, Entity, Model};
+
+/// Fields a new customer starts with.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewCustomer {
+    pub email: String,
+    pub name: String,
+    pub address_line1: Option<String>,
+    pub address_line2: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    #[serde(default)]
+    pub marketing_opt_in: bool,
+    pub locale: Option<String>,
+}
+
+/// Emails are case-insensitive in practice; one canonical form per mailbox.
+#[must_use]
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn validate_country(country: &str) -> Result<(), validator::ValidationError> {
+    if country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("country")
+            .with_message("use a two-letter country code such as US or DE".into()))
     }
 }
 
-// implement your read-oriented logic here
-impl Model {}
+#[derive(Debug, Validate)]
+pub struct Validator {
+    #[validate(email(message = "enter a valid email address, like name@example.com"))]
+    pub email: Option<String>,
+    #[validate(length(min = 1, max = 120, message = "enter a name of up to 120 characters"))]
+    pub name: Option<String>,
+    #[validate(length(max = 200, message = "keep each address line under 200 characters"))]
+    pub address_line1: Option<String>,
+    #[validate(length(max = 200, message = "keep each address line under 200 characters"))]
+    pub address_line2: Option<String>,
+    #[validate(length(max = 100, message = "keep the city under 100 characters"))]
+    pub city: Option<String>,
+    #[validate(length(max = 100, message = "keep the region under 100 characters"))]
+    pub region: Option<String>,
+    #[validate(length(max = 20, message = "keep the postal code under 20 characters"))]
+    pub postal_code: Option<String>,
+    #[validate(custom(function = "validate_country"))]
+    pub country: Option<String>,
+}
 
-// implement your write-oriented logic here
-impl ActiveModel {}
+impl Validatable for ActiveModel {
+    fn validator(&self) -> Box<dyn Validate> {
+        Box::new(Validator {
+            email: super::field(&self.email),
+            name: super::field(&self.name),
+            address_line1: super::field(&self.address_line1).flatten(),
+            address_line2: super::field(&self.address_line2).flatten(),
+            city: super::field(&self.city).flatten(),
+            region: super::field(&self.region).flatten(),
+            postal_code: super::field(&self.postal_code).flatten(),
+            country: super::field(&self.country).flatten(),
+        })
+    }
+}
 
-// implement your custom finders, selectors oriented logic here
-impl Entity {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(self, _db: &C, insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        self.validate()?;
+        let mut this = self;
+        if insert {
+            this.pid = Set(Uuid::new_v4());
+        } else if this.updated_at.is_unchanged() {
+            this.updated_at = Set(chrono::Utc::now().into());
+        }
+        Ok(this)
+    }
+}
+
+fn blank_to_none(value: Option<&String>) -> Option<String> {
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+impl Model {
+    /// # Errors
+    /// `EntityNotFound` unless the customer exists in this workspace.
+    pub async fn find_in_workspace(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        id: i64,
+    ) -> ModelResult<Self> {
+        Entity::find_by_id(id)
+            .in_tenant(workspace_id)
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)
+    }
+
+    /// # Errors
+    /// `EntityNotFound` unless a customer with this public id exists in this workspace.
+    pub async fn find_by_pid(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        pid: Uuid,
+    ) -> ModelResult<Self> {
+        Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::Pid.eq(pid))
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)
+    }
+
+    /// # Errors
+    /// `EntityNotFound` unless this workspace has a customer with this email.
+    pub async fn find_by_email(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        email: &str,
+    ) -> ModelResult<Self> {
+        Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::Email.eq(normalize_email(email)))
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)
+    }
+
+    /// Customers whose email or name contains `term`, newest first.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn search(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        term: &str,
+        limit: u64,
+    ) -> ModelResult<Vec<Self>> {
+        let term = term.trim();
+        let mut query = Entity::find().in_tenant(workspace_id);
+        if !term.is_empty() {
+            query = query.filter(
+                Condition::any()
+                    .add(Column::Email.contains(normalize_email(term)))
+                    .add(Column::Name.contains(term)),
+            );
+        }
+        Ok(query
+            .order_by_desc(Column::CreatedAt)
+            .order_by_desc(Column::Id)
+            .limit(limit)
+            .all(db)
+            .await?)
+    }
+
+    /// Creates a customer in the workspace.
+    ///
+    /// # Errors
+    /// A validation error naming the field, or `EntityAlreadyExists` when the
+    /// workspace already has a customer with this email.
+    pub async fn create(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        params: &NewCustomer,
+    ) -> ModelResult<Self> {
+        let email = normalize_email(&params.email);
+        if Self::find_by_email(db, workspace_id, &email).await.is_ok() {
+            return Err(ModelError::EntityAlreadyExists);
+        }
+        let customer = ActiveModel {
+            email: Set(email),
+            name: Set(params.name.trim().to_string()),
+            address_line1: Set(blank_to_none(params.address_line1.as_ref())),
+            address_line2: Set(blank_to_none(params.address_line2.as_ref())),
+            city: Set(blank_to_none(params.city.as_ref())),
+            region: Set(blank_to_none(params.region.as_ref())),
+            postal_code: Set(blank_to_none(params.postal_code.as_ref())),
+            country: Set(blank_to_none(params.country.as_ref()).map(|c| c.to_uppercase())),
+            marketing_opt_in: Set(params.marketing_opt_in),
+            locale: Set(blank_to_none(params.locale.as_ref())),
+            ..Default::default()
+        }
+        .set_tenant(workspace_id)?;
+        Ok(customer.insert(db).await?)
+    }
+
+    /// The billing address as printable lines (empty parts left out).
+    #[must_use]
+    pub fn address_lines(&self) -> Vec<String> {
+        let city_line = [self.postal_code.as_deref(), self.city.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        [
+            self.address_line1.clone(),
+            self.address_line2.clone(),
+            Some(city_line).filter(|l| !l.is_empty()),
+            self.region.clone(),
+            self.country.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+impl ActiveModel {
+    /// Makes `payment_method_id` the default for future charges.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn set_default_payment_method(
+        mut self,
+        db: &impl ConnectionTrait,
+        payment_method_id: Option<i64>,
+    ) -> ModelResult<Model> {
+        self.default_payment_method_id = Set(payment_method_id);
+        Ok(self.update(db).await?)
+    }
+}

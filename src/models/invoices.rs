@@ -1,28 +1,167 @@
-use sea_orm::entity::prelude::*;
-pub use super::_entities::invoices::{ActiveModel, Model, Entity};
-pub type Invoices = Entity;
+//! An invoice for a paid charge. Numbers run per workspace without gaps: the
+//! counter on the workspace is bumped in the same transaction as the insert,
+//! so a failed insert gives its number back. Seller and buyer details are
+//! copied at issue time; later profile edits do not rewrite issued invoices.
+use chrono::{DateTime, FixedOffset};
+use loco_rs::prelude::*;
+use sea_orm::sea_query::ExprTrait as _;
+use sea_orm::TransactionSession as _;
+use serde_json::json;
+use uuid::Uuid;
+
+pub use super::_entities::invoices::{self, ActiveModel, Column, Entity, Model};
+use super::{charges, customers, money::Money, workspaces};
+
+pub const STATUS_ISSUED: &str = "issued";
+pub const STATUS_VOID: &str = "void";
 
 #[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(self, _db: &C, insert: bool) -> std::result::Result<Self, DbErr>
+    async fn before_save<C>(self, _db: &C, insert: bool) -> Result<Self, DbErr>
     where
         C: ConnectionTrait,
     {
-        if !insert && self.updated_at.is_unchanged() {
-            let mut this = self;
-            this.updated_at = sea_orm::ActiveValue::Set(chrono::Utc::now().into());
-            Ok(this)
-        } else {
-            Ok(self)
+        let mut this = self;
+        if insert {
+            this.pid = Set(Uuid::new_v4());
+        } else if this.updated_at.is_unchanged() {
+            this.updated_at = Set(chrono::Utc::now().into());
         }
+        Ok(this)
     }
 }
 
-// implement your read-oriented logic here
-impl Model {}
+/// Tax on a net amount at `rate_bps` basis points, rounded half up, in integers.
+#[must_use]
+pub fn tax_on(net: i64, rate_bps: i32) -> i64 {
+    let product = i128::from(net) * i128::from(rate_bps);
+    i64::try_from((product + 5_000) / 10_000).unwrap_or(i64::MAX)
+}
 
-// implement your write-oriented logic here
-impl ActiveModel {}
+impl Model {
+    /// Issues the invoice for a paid charge: allocates the next number,
+    /// snapshots seller and buyer, and computes tax on top of the charge's
+    /// net amount. Idempotent: a charge that has an invoice returns it.
+    ///
+    /// # Errors
+    /// `EntityNotFound` when the charge or its customer are not this
+    /// workspace's; `Message` when the charge is not paid.
+    pub async fn issue_for_charge(
+        db: &impl TransactionTrait,
+        workspace_id: i64,
+        charge_id: i64,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Self> {
+        let txn = db.begin().await?;
+        let charge = charges::Entity::find_by_id(charge_id)
+            .in_tenant(workspace_id)
+            .one(&txn)
+            .await?
+            .ok_or(ModelError::EntityNotFound)?;
+        if let Some(existing) = Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::ChargeId.eq(charge.id))
+            .one(&txn)
+            .await?
+        {
+            return Ok(existing);
+        }
+        if charge.status() != Some(charges::Status::Paid) {
+            return Err(ModelError::Message(
+                "only a paid charge can have an invoice".to_string(),
+            ));
+        }
+        let customer =
+            customers::Model::find_in_workspace(&txn, workspace_id, charge.customer_id).await?;
+        // Bumping the counter takes the workspace row's write lock until commit,
+        // which serialises concurrent issuers and keeps numbers gapless.
+        workspaces::Entity::update_many()
+            .col_expr(
+                workspaces::Column::NextInvoiceNumber,
+                Expr::col(workspaces::Column::NextInvoiceNumber).add(1),
+            )
+            .filter(workspaces::Column::Id.eq(workspace_id))
+            .exec(&txn)
+            .await?;
+        let workspace = workspaces::Model::find_by_id(&txn, workspace_id).await?;
+        let sequence = workspace.next_invoice_number - 1;
+        let prefix = workspace
+            .invoice_prefix
+            .clone()
+            .unwrap_or_else(|| workspace.slug.to_uppercase());
+        let subtotal = charge.amount;
+        let tax = tax_on(subtotal, workspace.tax_rate_bps);
+        let invoice = ActiveModel {
+            number: Set(format!("{prefix}-{sequence:06}")),
+            status: Set(STATUS_ISSUED.to_string()),
+            currency: Set(charge.currency.clone()),
+            subtotal: Set(subtotal),
+            tax: Set(tax),
+            total: Set(subtotal.saturating_add(tax)),
+            tax_rate_bps: Set(workspace.tax_rate_bps),
+            lines: Set(json!([{
+                "description": charge.description,
+                "quantity": 1,
+                "unit_amount": charge.amount,
+                "amount": charge.amount,
+                "period_start": charge.period_start,
+                "period_end": charge.period_end,
+            }])),
+            seller_snapshot: Set(json!({
+                "name": workspace.legal_name.clone().unwrap_or_else(|| workspace.name.clone()),
+                "address": workspace.seller_address,
+                "tax_id": workspace.tax_id,
+                "email": workspace.support_email,
+            })),
+            buyer_snapshot: Set(json!({
+                "name": customer.name,
+                "email": customer.email,
+                "address": customer.address_lines(),
+            })),
+            customer_id: Set(customer.id),
+            charge_id: Set(Some(charge.id)),
+            subscription_id: Set(charge.subscription_id),
+            issued_at: Set(Some(now)),
+            ..Default::default()
+        }
+        .set_tenant(workspace_id)?
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(invoice)
+    }
 
-// implement your custom finders, selectors oriented logic here
-impl Entity {}
+    /// # Errors
+    /// `EntityNotFound` unless the invoice is this customer's in this workspace.
+    pub async fn find_for_customer(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        customer_id: i64,
+        id: i64,
+    ) -> ModelResult<Self> {
+        Entity::find_by_id(id)
+            .in_tenant(workspace_id)
+            .filter(Column::CustomerId.eq(customer_id))
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)
+    }
+
+    #[must_use]
+    pub fn total_money(&self) -> Money<'_> {
+        Money::new(self.total, &self.currency)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tax_on;
+
+    #[test]
+    fn tax_rounds_half_up_in_integers() {
+        assert_eq!(tax_on(2900, 2000), 580);
+        assert_eq!(tax_on(999, 1900), 190); // 189.81
+        assert_eq!(tax_on(1, 5000), 1); // 0.5 rounds up
+        assert_eq!(tax_on(2900, 0), 0);
+    }
+}

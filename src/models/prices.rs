@@ -1,28 +1,190 @@
-use sea_orm::entity::prelude::*;
-pub use super::_entities::prices::{ActiveModel, Model, Entity};
-pub type Prices = Entity;
+//! A price: an amount in minor units and an ISO currency, charged every
+//! `interval_count` `interval`s, optionally after a free trial.
+use chrono::{DateTime, Days, FixedOffset, Months};
+use loco_rs::prelude::*;
+use serde::Deserialize;
+use uuid::Uuid;
 
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(self, _db: &C, insert: bool) -> std::result::Result<Self, DbErr>
-    where
-        C: ConnectionTrait,
-    {
-        if !insert && self.updated_at.is_unchanged() {
-            let mut this = self;
-            this.updated_at = sea_orm::ActiveValue::Set(chrono::Utc::now().into());
-            Ok(this)
-        } else {
-            Ok(self)
+pub use super::_entities::prices::{self, ActiveModel, Column, Entity, Model};
+use super::money::{is_currency_code, Money};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interval {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl Interval {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Year => "year",
         }
+    }
+
+    #[must_use]
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Day, Self::Week, Self::Month, Self::Year]
+            .into_iter()
+            .find(|i| i.as_str() == value)
     }
 }
 
-// implement your read-oriented logic here
-impl Model {}
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewPrice {
+    pub product_id: i64,
+    pub nickname: Option<String>,
+    pub unit_amount: i64,
+    pub currency: String,
+    pub interval: String,
+    pub interval_count: i32,
+    #[serde(default)]
+    pub trial_days: i32,
+}
 
-// implement your write-oriented logic here
-impl ActiveModel {}
+fn validate_currency(currency: &str) -> Result<(), validator::ValidationError> {
+    if is_currency_code(currency) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("currency")
+            .with_message("use a three-letter ISO currency code such as USD".into()))
+    }
+}
 
-// implement your custom finders, selectors oriented logic here
-impl Entity {}
+fn validate_interval(interval: &str) -> Result<(), validator::ValidationError> {
+    if Interval::parse(interval).is_some() {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("interval")
+            .with_message("use day, week, month or year".into()))
+    }
+}
+
+#[derive(Debug, Validate)]
+pub struct Validator {
+    #[validate(range(min = 0, message = "the amount cannot be negative"))]
+    pub unit_amount: Option<i64>,
+    #[validate(custom(function = "validate_currency"))]
+    pub currency: Option<String>,
+    #[validate(custom(function = "validate_interval"))]
+    pub interval: Option<String>,
+    #[validate(range(min = 1, max = 36, message = "bill every 1 to 36 intervals"))]
+    pub interval_count: Option<i32>,
+    #[validate(range(min = 0, max = 730, message = "a trial lasts 0 to 730 days"))]
+    pub trial_days: Option<i32>,
+}
+
+impl Validatable for ActiveModel {
+    fn validator(&self) -> Box<dyn Validate> {
+        Box::new(Validator {
+            unit_amount: super::field(&self.unit_amount),
+            currency: super::field(&self.currency),
+            interval: super::field(&self.interval),
+            interval_count: super::field(&self.interval_count),
+            trial_days: super::field(&self.trial_days),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(self, _db: &C, insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        self.validate()?;
+        let mut this = self;
+        if insert {
+            this.pid = Set(Uuid::new_v4());
+        } else if this.updated_at.is_unchanged() {
+            this.updated_at = Set(chrono::Utc::now().into());
+        }
+        Ok(this)
+    }
+}
+
+impl Model {
+    /// Creates a price for one of the workspace's products.
+    ///
+    /// # Errors
+    /// `EntityNotFound` when the product is not in this workspace; a
+    /// validation error naming the field otherwise.
+    pub async fn create(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        params: &NewPrice,
+    ) -> ModelResult<Self> {
+        super::products::Model::find_in_workspace(db, workspace_id, params.product_id).await?;
+        let price = ActiveModel {
+            product_id: Set(params.product_id),
+            nickname: Set(params.nickname.clone()),
+            unit_amount: Set(params.unit_amount),
+            currency: Set(params.currency.to_uppercase()),
+            interval: Set(params.interval.clone()),
+            interval_count: Set(params.interval_count),
+            trial_days: Set(params.trial_days),
+            ..Default::default()
+        }
+        .set_tenant(workspace_id)?;
+        Ok(price.insert(db).await?)
+    }
+
+    /// # Errors
+    /// `EntityNotFound` unless the price exists in this workspace.
+    pub async fn find_in_workspace(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        id: i64,
+    ) -> ModelResult<Self> {
+        Entity::find_by_id(id)
+            .in_tenant(workspace_id)
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)
+    }
+
+    #[must_use]
+    pub fn unit_price(&self) -> Money<'_> {
+        Money::new(self.unit_amount, &self.currency)
+    }
+
+    #[must_use]
+    pub fn interval(&self) -> Interval {
+        Interval::parse(&self.interval).unwrap_or(Interval::Month)
+    }
+
+    /// The billing cycle in words: "monthly", "every 3 months".
+    #[must_use]
+    pub fn interval_words(&self) -> String {
+        let interval = self.interval();
+        if self.interval_count == 1 {
+            return match interval {
+                Interval::Day => "daily",
+                Interval::Week => "weekly",
+                Interval::Month => "monthly",
+                Interval::Year => "yearly",
+            }
+            .to_string();
+        }
+        format!("every {} {}s", self.interval_count, interval.as_str())
+    }
+
+    /// The end of a billing period that starts at `start`. Month arithmetic
+    /// clamps to the month's last day (Jan 31 + 1 month = Feb 28/29).
+    #[must_use]
+    pub fn period_end(&self, start: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+        let count = u32::try_from(self.interval_count.max(1)).unwrap_or(1);
+        let end = match self.interval() {
+            Interval::Day => start.checked_add_days(Days::new(u64::from(count))),
+            Interval::Week => start.checked_add_days(Days::new(7 * u64::from(count))),
+            Interval::Month => start.checked_add_months(Months::new(count)),
+            Interval::Year => start.checked_add_months(Months::new(12 * count)),
+        };
+        end.unwrap_or(start)
+    }
+}

@@ -1,28 +1,67 @@
-use sea_orm::entity::prelude::*;
-pub use super::_entities::products::{ActiveModel, Model, Entity};
-pub type Products = Entity;
+//! What a merchant sells; its prices say how much and how often.
+use loco_rs::prelude::*;
+use uuid::Uuid;
+
+pub use super::_entities::products::{self, ActiveModel, Column, Entity, Model};
 
 #[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(self, _db: &C, insert: bool) -> std::result::Result<Self, DbErr>
+    async fn before_save<C>(self, _db: &C, insert: bool) -> Result<Self, DbErr>
     where
         C: ConnectionTrait,
     {
-        if !insert && self.updated_at.is_unchanged() {
-            let mut this = self;
-            this.updated_at = sea_orm::ActiveValue::Set(chrono::Utc::now().into());
-            Ok(this)
-        } else {
-            Ok(self)
+        if super::field(&self.name).is_some_and(|n| n.trim().is_empty()) {
+            return Err(DbErr::Custom("a product needs a name".into()));
         }
+        let mut this = self;
+        if insert {
+            this.pid = Set(Uuid::new_v4());
+        } else if this.updated_at.is_unchanged() {
+            this.updated_at = Set(chrono::Utc::now().into());
+        }
+        Ok(this)
     }
 }
 
-// implement your read-oriented logic here
-impl Model {}
+impl Model {
+    /// # Errors
+    /// On a database error.
+    pub async fn create(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        name: &str,
+        description: Option<&str>,
+    ) -> ModelResult<Self> {
+        let product = ActiveModel {
+            name: Set(name.trim().to_string()),
+            description: Set(description.map(str::to_string)),
+            ..Default::default()
+        }
+        .set_tenant(workspace_id)?;
+        Ok(product.insert(db).await?)
+    }
 
-// implement your write-oriented logic here
-impl ActiveModel {}
+    /// # Errors
+    /// `EntityNotFound` unless the product exists in this workspace.
+    pub async fn find_in_workspace(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        id: i64,
+    ) -> ModelResult<Self> {
+        Entity::find_by_id(id)
+            .in_tenant(workspace_id)
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)
+    }
 
-// implement your custom finders, selectors oriented logic here
-impl Entity {}
+    /// # Errors
+    /// On a database error.
+    pub async fn list(db: &impl ConnectionTrait, workspace_id: i64) -> ModelResult<Vec<Self>> {
+        Ok(Entity::find()
+            .in_tenant(workspace_id)
+            .order_by_asc(Column::Name)
+            .all(db)
+            .await?)
+    }
+}

@@ -1,28 +1,182 @@
-use sea_orm::entity::prelude::*;
-pub use super::_entities::subscriptions::{ActiveModel, Model, Entity};
-pub type Subscriptions = Entity;
+//! A customer's subscription to a price: its status, current period and the
+//! payment method that pays upcoming renewals.
+use chrono::{DateTime, Days, FixedOffset};
+use loco_rs::prelude::*;
+use uuid::Uuid;
 
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(self, _db: &C, insert: bool) -> std::result::Result<Self, DbErr>
-    where
-        C: ConnectionTrait,
-    {
-        if !insert && self.updated_at.is_unchanged() {
-            let mut this = self;
-            this.updated_at = sea_orm::ActiveValue::Set(chrono::Utc::now().into());
-            Ok(this)
-        } else {
-            Ok(self)
+pub use super::_entities::subscriptions::{self, ActiveModel, Column, Entity, Model};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Trialing,
+    Active,
+    PastDue,
+    Paused,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Self; 5] = [
+        Self::Trialing,
+        Self::Active,
+        Self::PastDue,
+        Self::Paused,
+        Self::Cancelled,
+    ];
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Trialing => "trialing",
+            Self::Active => "active",
+            Self::PastDue => "past_due",
+            Self::Paused => "paused",
+            Self::Cancelled => "cancelled",
         }
+    }
+
+    #[must_use]
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
     }
 }
 
-// implement your read-oriented logic here
-impl Model {}
+#[derive(Debug, Clone)]
+pub struct NewSubscription {
+    pub customer_id: i64,
+    pub price_id: i64,
+    pub quantity: i32,
+    pub payment_method_id: Option<i64>,
+}
 
-// implement your write-oriented logic here
-impl ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(self, _db: &C, insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        if let Some(status) = super::field(&self.status).filter(|s| Status::parse(s).is_none()) {
+            return Err(DbErr::Custom(format!(
+                "invalid subscription status `{status}`"
+            )));
+        }
+        if super::field(&self.quantity).is_some_and(|q| q < 1) {
+            return Err(DbErr::Custom("quantity must be at least 1".into()));
+        }
+        let mut this = self;
+        if insert {
+            this.pid = Set(Uuid::new_v4());
+        } else if this.updated_at.is_unchanged() {
+            this.updated_at = Set(chrono::Utc::now().into());
+        }
+        Ok(this)
+    }
+}
 
-// implement your custom finders, selectors oriented logic here
-impl Entity {}
+impl Model {
+    /// Starts a subscription at `now`: in trial when the price has trial days
+    /// (the first charge is at trial end), otherwise active for one period.
+    ///
+    /// # Errors
+    /// `EntityNotFound` when the customer, price or payment method is not this
+    /// workspace's (or the method is not this customer's).
+    pub async fn start(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        params: &NewSubscription,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Self> {
+        super::customers::Model::find_in_workspace(db, workspace_id, params.customer_id).await?;
+        let price =
+            super::prices::Model::find_in_workspace(db, workspace_id, params.price_id).await?;
+        if let Some(method_id) = params.payment_method_id {
+            super::payment_methods::Model::find_for_customer(
+                db,
+                workspace_id,
+                params.customer_id,
+                method_id,
+            )
+            .await?;
+        }
+        let trial_days = u64::try_from(price.trial_days).unwrap_or(0);
+        let (status, period_end, trial_end) = if trial_days > 0 {
+            let end = now.checked_add_days(Days::new(trial_days)).unwrap_or(now);
+            (Status::Trialing, end, Some(end))
+        } else {
+            (Status::Active, price.period_end(now), None)
+        };
+        let subscription = ActiveModel {
+            customer_id: Set(params.customer_id),
+            price_id: Set(params.price_id),
+            quantity: Set(params.quantity),
+            payment_method_id: Set(params.payment_method_id),
+            status: Set(status.as_str().to_string()),
+            current_period_start: Set(now),
+            current_period_end: Set(period_end),
+            trial_end: Set(trial_end),
+            next_renewal_at: Set(Some(period_end)),
+            ..Default::default()
+        }
+        .set_tenant(workspace_id)?;
+        Ok(subscription.insert(db).await?)
+    }
+
+    /// The customer's subscriptions: live ones first, then by start date.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn list_for_customer(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        customer_id: i64,
+    ) -> ModelResult<Vec<Self>> {
+        let mut subs = Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::CustomerId.eq(customer_id))
+            .order_by_desc(Column::CreatedAt)
+            .order_by_desc(Column::Id)
+            .all(db)
+            .await?;
+        subs.sort_by_key(|s| s.status() == Some(Status::Cancelled));
+        Ok(subs)
+    }
+
+    /// # Errors
+    /// `EntityNotFound` unless the subscription is this customer's in this workspace.
+    pub async fn find_for_customer(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        customer_id: i64,
+        id: i64,
+    ) -> ModelResult<Self> {
+        Entity::find_by_id(id)
+            .in_tenant(workspace_id)
+            .filter(Column::CustomerId.eq(customer_id))
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)
+    }
+
+    #[must_use]
+    pub fn status(&self) -> Option<Status> {
+        Status::parse(&self.status)
+    }
+}
+
+impl ActiveModel {
+    /// Ends the subscription now; it will not renew again.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn cancel(
+        mut self,
+        db: &impl ConnectionTrait,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Model> {
+        self.status = Set(Status::Cancelled.as_str().to_string());
+        self.cancelled_at = Set(Some(now));
+        self.next_renewal_at = Set(None);
+        self.next_retry_at = Set(None);
+        Ok(self.update(db).await?)
+    }
+}

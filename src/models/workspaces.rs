@@ -1,28 +1,292 @@
-use sea_orm::entity::prelude::*;
-pub use super::_entities::workspaces::{ActiveModel, Model, Entity};
-pub type Workspaces = Entity;
+//! A merchant's workspace: the tenant. Holds branding, which portal sections and
+//! actions its customers get, the dunning schedule and the seller details.
+use loco_rs::prelude::*;
+use serde::Deserialize;
+use uuid::Uuid;
 
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C>(self, _db: &C, insert: bool) -> std::result::Result<Self, DbErr>
-    where
-        C: ConnectionTrait,
-    {
-        if !insert && self.updated_at.is_unchanged() {
-            let mut this = self;
-            this.updated_at = sea_orm::ActiveValue::Set(chrono::Utc::now().into());
-            Ok(this)
-        } else {
-            Ok(self)
+pub use super::_entities::workspaces::{self, ActiveModel, Column, Entity, Model};
+
+/// The customer portal's sections, in menu order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortalSection {
+    Subscriptions,
+    PaymentMethods,
+    BillingHistory,
+    Profile,
+}
+
+impl PortalSection {
+    pub const ALL: [Self; 4] = [
+        Self::Subscriptions,
+        Self::PaymentMethods,
+        Self::BillingHistory,
+        Self::Profile,
+    ];
+
+    /// The path segment under `/portal/{slug}/`.
+    #[must_use]
+    pub const fn path(self) -> &'static str {
+        match self {
+            Self::Subscriptions => "subscriptions",
+            Self::PaymentMethods => "payment-methods",
+            Self::BillingHistory => "billing",
+            Self::Profile => "profile",
+        }
+    }
+
+    /// The i18n key of the section's menu label.
+    #[must_use]
+    pub const fn label_key(self) -> &'static str {
+        match self {
+            Self::Subscriptions => "nav-subscriptions",
+            Self::PaymentMethods => "nav-payment-methods",
+            Self::BillingHistory => "nav-billing-history",
+            Self::Profile => "nav-profile",
         }
     }
 }
 
-// implement your read-oriented logic here
-impl Model {}
+/// What happens after the last automatic retry fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DunningFinalAction {
+    Cancel,
+    LeaveUnpaid,
+}
 
-// implement your write-oriented logic here
-impl ActiveModel {}
+#[derive(Debug, Deserialize)]
+pub struct NewWorkspace {
+    pub slug: String,
+    pub name: String,
+    pub accent_color: Option<String>,
+    pub support_email: Option<String>,
+    pub return_url: Option<String>,
+}
 
-// implement your custom finders, selectors oriented logic here
-impl Entity {}
+fn validate_slug(slug: &str) -> Result<(), validator::ValidationError> {
+    let ok = (2..=40).contains(&slug.len())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("slug").with_message(
+            "use 2 to 40 lower-case letters, digits and hyphens, not starting or ending with a hyphen"
+                .into(),
+        ))
+    }
+}
+
+fn validate_hex_colour(colour: &str) -> Result<(), validator::ValidationError> {
+    let ok = colour.len() == 7
+        && colour.starts_with('#')
+        && colour[1..].bytes().all(|b| b.is_ascii_hexdigit());
+    if ok {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("colour")
+            .with_message("use a hex colour such as #4338ca".into()))
+    }
+}
+
+fn validate_dunning_days(days: &str) -> Result<(), validator::ValidationError> {
+    if parse_dunning_days(days).is_some() {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("dunning").with_message(
+            "list 1 to 10 retry delays in whole days, increasing, separated by commas (e.g. 1,3,5)"
+                .into(),
+        ))
+    }
+}
+
+/// `"1,3,5"` → `[1, 3, 5]`; `None` unless 1..=10 strictly increasing days in 1..=60.
+fn parse_dunning_days(days: &str) -> Option<Vec<u32>> {
+    let parsed: Vec<u32> = days
+        .split(',')
+        .map(|d| d.trim().parse::<u32>().ok())
+        .collect::<Option<_>>()?;
+    let increasing = parsed.windows(2).all(|w| w[0] < w[1]);
+    let in_range = parsed.iter().all(|d| (1..=60).contains(d));
+    ((1..=10).contains(&parsed.len()) && increasing && in_range).then_some(parsed)
+}
+
+#[derive(Debug, Validate, Deserialize)]
+pub struct Validator {
+    #[validate(custom(function = "validate_slug"))]
+    pub slug: Option<String>,
+    #[validate(length(min = 1, max = 120, message = "enter a name of up to 120 characters"))]
+    pub name: Option<String>,
+    #[validate(custom(function = "validate_hex_colour"))]
+    pub accent_color: Option<String>,
+    #[validate(email(message = "enter a valid support email address"))]
+    pub support_email: Option<String>,
+    #[validate(url(message = "enter a full URL starting with https://"))]
+    pub return_url: Option<String>,
+    #[validate(custom(function = "validate_dunning_days"))]
+    pub dunning_retry_days: Option<String>,
+}
+
+impl Validatable for ActiveModel {
+    fn validator(&self) -> Box<dyn Validate> {
+        Box::new(Validator {
+            slug: super::field(&self.slug),
+            name: super::field(&self.name),
+            accent_color: super::field(&self.accent_color),
+            support_email: super::field(&self.support_email).flatten(),
+            return_url: super::field(&self.return_url).flatten(),
+            dunning_retry_days: super::field(&self.dunning_retry_days),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(self, _db: &C, insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        self.validate()?;
+        let mut this = self;
+        if insert {
+            this.pid = ActiveValue::Set(Uuid::new_v4());
+        } else if this.updated_at.is_unchanged() {
+            this.updated_at = ActiveValue::Set(chrono::Utc::now().into());
+        }
+        Ok(this)
+    }
+}
+
+impl Model {
+    /// # Errors
+    /// `EntityNotFound` when no workspace has this slug.
+    pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> ModelResult<Self> {
+        Entity::find()
+            .filter(Column::Slug.eq(slug))
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)
+    }
+
+    /// # Errors
+    /// `EntityNotFound` when no workspace has this id.
+    pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> ModelResult<Self> {
+        Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)
+    }
+
+    /// Creates a workspace with default portal settings.
+    ///
+    /// # Errors
+    /// A validation error naming the field, or `EntityAlreadyExists` for a taken slug.
+    pub async fn create(db: &impl ConnectionTrait, params: &NewWorkspace) -> ModelResult<Self> {
+        if Entity::find()
+            .filter(Column::Slug.eq(&params.slug))
+            .one(db)
+            .await?
+            .is_some()
+        {
+            return Err(ModelError::EntityAlreadyExists);
+        }
+        let mut workspace = ActiveModel {
+            slug: Set(params.slug.clone()),
+            name: Set(params.name.trim().to_string()),
+            support_email: Set(params.support_email.clone()),
+            return_url: Set(params.return_url.clone()),
+            dunning_retry_days: Set("1,3,5".to_string()),
+            ..Default::default()
+        };
+        workspace.accent_color = Set(params
+            .accent_color
+            .clone()
+            .unwrap_or_else(|| "#4338ca".to_string()));
+        Ok(workspace.insert(db).await?)
+    }
+
+    /// Is this portal section switched on for customers?
+    #[must_use]
+    pub const fn section_enabled(&self, section: PortalSection) -> bool {
+        match section {
+            PortalSection::Subscriptions => self.section_subscriptions,
+            PortalSection::PaymentMethods => self.section_payment_methods,
+            PortalSection::BillingHistory => self.section_billing_history,
+            PortalSection::Profile => self.section_profile,
+        }
+    }
+
+    /// The enabled sections, in menu order.
+    #[must_use]
+    pub fn enabled_sections(&self) -> Vec<PortalSection> {
+        PortalSection::ALL
+            .into_iter()
+            .filter(|s| self.section_enabled(*s))
+            .collect()
+    }
+
+    /// Retry delays in days after a failed renewal (validated on save).
+    #[must_use]
+    pub fn dunning_schedule(&self) -> Vec<u32> {
+        parse_dunning_days(&self.dunning_retry_days).unwrap_or_else(|| vec![1, 3, 5])
+    }
+
+    #[must_use]
+    pub fn dunning_final_action(&self) -> DunningFinalAction {
+        if self.dunning_final_action == "leave_unpaid" {
+            DunningFinalAction::LeaveUnpaid
+        } else {
+            DunningFinalAction::Cancel
+        }
+    }
+}
+
+impl ActiveModel {
+    /// Switches one portal section on or off.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn set_section(
+        mut self,
+        db: &impl ConnectionTrait,
+        section: PortalSection,
+        enabled: bool,
+    ) -> ModelResult<Model> {
+        match section {
+            PortalSection::Subscriptions => self.section_subscriptions = Set(enabled),
+            PortalSection::PaymentMethods => self.section_payment_methods = Set(enabled),
+            PortalSection::BillingHistory => self.section_billing_history = Set(enabled),
+            PortalSection::Profile => self.section_profile = Set(enabled),
+        }
+        Ok(self.update(db).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dunning_days_parse_strictly() {
+        assert_eq!(parse_dunning_days("1,3,5"), Some(vec![1, 3, 5]));
+        assert_eq!(parse_dunning_days(" 2, 7 "), Some(vec![2, 7]));
+        assert_eq!(parse_dunning_days("3,1"), None);
+        assert_eq!(parse_dunning_days(""), None);
+        assert_eq!(parse_dunning_days("0"), None);
+        assert_eq!(parse_dunning_days("1,x"), None);
+    }
+
+    #[test]
+    fn slugs_and_colours_validate() {
+        assert!(validate_slug("acme").is_ok());
+        assert!(validate_slug("acme-cloud-2").is_ok());
+        assert!(validate_slug("Acme").is_err());
+        assert!(validate_slug("-acme").is_err());
+        assert!(validate_slug("a").is_err());
+        assert!(validate_hex_colour("#4338ca").is_ok());
+        assert!(validate_hex_colour("4338ca").is_err());
+        assert!(validate_hex_colour("#43g8ca").is_err());
+    }
+}

@@ -1,2 +1,5 @@
+pub mod seed_demo;
+pub mod sessions_prune;
 pub mod user_create;
 pub mod user_delete;
+pub mod workspace_create;

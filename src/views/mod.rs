@@ -1,1 +1,1 @@
-pub mod auth;
+pub mod portal;

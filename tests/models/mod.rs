@@ -1,1 +1,15 @@
+mod access;
+mod api_keys;
+mod audit_and_events;
+mod charges;
+mod customer_sessions;
+mod customers;
+mod invoices;
+mod memberships;
+mod payment_methods;
+mod prices;
+mod sign_in_tokens;
+mod subscriptions;
+mod tenancy;
 mod users;
+mod workspaces;

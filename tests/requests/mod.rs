@@ -1,3 +1,1 @@
-mod auth;
-mod page;
-mod prepare_data;
+mod pages;

@@ -1,2 +1,2 @@
-pub mod user_create;
-pub mod user_delete;
+mod seed_demo;
+mod workspace_create;

@@ -1,4 +1,12 @@
-hello-world = Hallo Welt!
-greeting = Hallochen { $name }!
-        .placeholder = Hallo Freund!
-about = Uber
+skip-to-content = Zum Inhalt springen
+email-label = E-Mail-Adresse
+password-label = Passwort
+need-help = Brauchen Sie Hilfe?
+return-to = Zurück zu { $name }
+login-title = Anmelden
+login-heading = Melden Sie sich bei Ihrem Abrechnungskonto an
+login-intro = Geben Sie die E-Mail-Adresse ein, die Sie bei uns verwenden. Wir senden Ihnen einen Link, mit dem Sie sich anmelden.
+login-submit = Anmeldelink per E-Mail senden
+console-sign-in-title = Händlerkonsole
+console-sign-in-heading = Bei der Händlerkonsole anmelden
+console-sign-in-submit = Anmelden

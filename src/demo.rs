@@ -1,0 +1,498 @@
+//! Demo data (PRODUCT.md section 1): workspace `acme` with ada and bob,
+//! workspace `globex` with its own ada (same email, different tenant), and
+//! console users. Loaded on first development start and by `seed_demo`.
+//! Safe to run twice: an existing `acme` workspace means it is already there.
+use chrono::{DateTime, Duration, FixedOffset, Months, Utc};
+use loco_rs::prelude::*;
+
+use crate::{
+    models::{
+        charges::{self, NewCharge},
+        customers::{self, NewCustomer},
+        invoices, memberships,
+        memberships::Role,
+        payment_methods::{self, ApprovedPayPal, TokenizedCard},
+        prices::{self, NewPrice},
+        products,
+        subscriptions::{self, NewSubscription, Status},
+        users::{self, RegisterParams},
+        workspaces::{self, NewWorkspace},
+    },
+    secrets::{random_token, Secrets},
+};
+
+pub const ACME: &str = "acme";
+pub const GLOBEX: &str = "globex";
+pub const OWNER_EMAIL: &str = "owner@acme.test";
+
+/// What was loaded, for the start banner and the task's summary.
+#[derive(Debug)]
+pub struct Loaded {
+    pub created: bool,
+    pub workspaces: Vec<String>,
+}
+
+/// The console password of the demo users. Derived from the deployment's
+/// secret key, so it can be printed on every development start without
+/// storing it, and differs between installations that set their own key.
+#[must_use]
+pub fn console_password(secrets: &Secrets) -> String {
+    secrets.keyed_hash("demo-console-password", OWNER_EMAIL)[..16].to_string()
+}
+
+/// Loads the demo data unless `acme` already exists.
+///
+/// # Errors
+/// On a database or validation error (the message names the record).
+pub async fn load(db: &DatabaseConnection, secrets: &Secrets) -> Result<Loaded> {
+    if workspaces::Model::find_by_slug(db, ACME).await.is_ok() {
+        return Ok(Loaded {
+            created: false,
+            workspaces: vec![ACME.into(), GLOBEX.into()],
+        });
+    }
+    let txn = db.begin().await?;
+    let now = Utc::now().fixed_offset();
+    let password = console_password(secrets);
+
+    let acme = workspaces::Model::create(
+        &txn,
+        &NewWorkspace {
+            slug: ACME.into(),
+            name: "Acme Cloud".into(),
+            accent_color: Some("#4338ca".into()),
+            support_email: Some("support@acme.test".into()),
+            return_url: Some("https://acme.test/account".into()),
+        },
+    )
+    .await?;
+    let mut acme_seller = acme.clone().into_active_model();
+    acme_seller.legal_name = Set(Some("Acme Cloud Ltd.".into()));
+    acme_seller.seller_address = Set(Some("1 Market Street\n94105 San Francisco, CA\nUS".into()));
+    acme_seller.tax_id = Set(Some("US-EIN 12-3456789".into()));
+    acme_seller.invoice_prefix = Set(Some("ACME".into()));
+    let acme = acme_seller.update(&txn).await?;
+
+    for (email, name, role) in [
+        (OWNER_EMAIL, "Olivia Owner", Role::Owner),
+        ("admin@acme.test", "Adam Admin", Role::Admin),
+        ("viewer@acme.test", "Vera Viewer", Role::Viewer),
+    ] {
+        let user = console_user(&txn, email, name, &password).await?;
+        memberships::Model::grant(&txn, acme.id, user.id, role).await?;
+    }
+
+    let pro = products::Model::create(&txn, acme.id, "Cloud Pro", Some("Managed hosting, 100 GB"))
+        .await?;
+    let team =
+        products::Model::create(&txn, acme.id, "Team", Some("Seats for your whole team")).await?;
+    let backup = products::Model::create(
+        &txn,
+        acme.id,
+        "Backup Add-on",
+        Some("Daily off-site backups"),
+    )
+    .await?;
+    let starter = products::Model::create(&txn, acme.id, "Starter (legacy)", None).await?;
+    let pro_monthly = price(&txn, acme.id, pro.id, 2900, "USD", "month", 1, 0).await?;
+    let team_yearly = price(&txn, acme.id, team.id, 19000, "USD", "year", 1, 14).await?;
+    let backup_quarterly = price(&txn, acme.id, backup.id, 900, "USD", "month", 3, 0).await?;
+    let starter_monthly = price(&txn, acme.id, starter.id, 900, "USD", "month", 1, 0).await?;
+
+    // ada@example.com at acme: active, trialing, past due (one failed renewal), cancelled.
+    let ada = customer(
+        &txn,
+        acme.id,
+        "ada@example.com",
+        "Ada Lovelace",
+        "12 St James's Square",
+        "London",
+        "SW1Y 4JH",
+        "GB",
+    )
+    .await?;
+    let ada_card = card(&txn, acme.id, ada.id, "visa", "4242", 12, 2030).await?;
+    payment_methods::Model::add_paypal(
+        &txn,
+        acme.id,
+        ada.id,
+        &ApprovedPayPal {
+            gateway: "sandbox".into(),
+            gateway_token: format!("pp_sandbox_{}", random_token(12)),
+            email: "ada.lovelace@example.com".into(),
+        },
+    )
+    .await?;
+    ada.clone()
+        .into_active_model()
+        .set_default_payment_method(&txn, Some(ada_card.id))
+        .await?;
+
+    let pro_start = now - Duration::days(10) - Months::new(3);
+    let active = subscribe(&txn, acme.id, ada.id, &pro_monthly, ada_card.id, pro_start).await?;
+    let active = renew_paid(&txn, acme.id, active, &pro_monthly, "Cloud Pro", 4).await?;
+    debug_assert_eq!(active.status, Status::Active.as_str());
+
+    subscribe(
+        &txn,
+        acme.id,
+        ada.id,
+        &team_yearly,
+        ada_card.id,
+        now - Duration::days(4),
+    )
+    .await?;
+
+    let backup_start = now - Duration::days(2) - Months::new(3);
+    let backup_sub = subscribe(
+        &txn,
+        acme.id,
+        ada.id,
+        &backup_quarterly,
+        ada_card.id,
+        backup_start,
+    )
+    .await?;
+    let backup_sub = renew_paid(
+        &txn,
+        acme.id,
+        backup_sub,
+        &backup_quarterly,
+        "Backup Add-on",
+        1,
+    )
+    .await?;
+    fail_renewal(
+        &txn,
+        acme.id,
+        backup_sub,
+        &backup_quarterly,
+        "Backup Add-on",
+        now,
+    )
+    .await?;
+
+    let old = subscribe(
+        &txn,
+        acme.id,
+        ada.id,
+        &starter_monthly,
+        ada_card.id,
+        now - Months::new(8),
+    )
+    .await?;
+    let old = renew_paid(&txn, acme.id, old, &starter_monthly, "Starter (legacy)", 2).await?;
+    old.into_active_model()
+        .cancel(&txn, now - Months::new(5))
+        .await?;
+
+    // bob@example.com at acme: one active subscription.
+    let bob = customer(
+        &txn,
+        acme.id,
+        "bob@example.com",
+        "Bob Builder",
+        "400 Oak Avenue",
+        "Portland",
+        "97204",
+        "US",
+    )
+    .await?;
+    let bob_card = card(&txn, acme.id, bob.id, "mastercard", "4444", 8, 2029).await?;
+    bob.into_active_model()
+        .set_default_payment_method(&txn, Some(bob_card.id))
+        .await?;
+    let bob_sub = subscribe(
+        &txn,
+        acme.id,
+        bob_card.customer_id,
+        &pro_monthly,
+        bob_card.id,
+        now - Duration::days(40),
+    )
+    .await?;
+    renew_paid(&txn, acme.id, bob_sub, &pro_monthly, "Cloud Pro", 2).await?;
+
+    // globex: its own customers, including another ada@example.com.
+    let globex = workspaces::Model::create(
+        &txn,
+        &NewWorkspace {
+            slug: GLOBEX.into(),
+            name: "Globex Corporation".into(),
+            accent_color: Some("#0f766e".into()),
+            support_email: Some("billing@globex.test".into()),
+            return_url: Some("https://globex.test".into()),
+        },
+    )
+    .await?;
+    let globex_owner = console_user(&txn, "owner@globex.test", "Hank Scorpio", &password).await?;
+    memberships::Model::grant(&txn, globex.id, globex_owner.id, Role::Owner).await?;
+    let analytics = products::Model::create(&txn, globex.id, "Globex Analytics", None).await?;
+    let analytics_monthly =
+        price(&txn, globex.id, analytics.id, 4900, "EUR", "month", 1, 0).await?;
+    for (email, name, last4) in [
+        ("ada@example.com", "Ada King", "1881"),
+        ("carol@example.com", "Carol Danvers", "0005"),
+    ] {
+        let c = customer(
+            &txn,
+            globex.id,
+            email,
+            name,
+            "Hauptstrasse 1",
+            "Berlin",
+            "10115",
+            "DE",
+        )
+        .await?;
+        let m = card(&txn, globex.id, c.id, "visa", last4, 3, 2031).await?;
+        c.into_active_model()
+            .set_default_payment_method(&txn, Some(m.id))
+            .await?;
+        let s = subscribe(
+            &txn,
+            globex.id,
+            m.customer_id,
+            &analytics_monthly,
+            m.id,
+            now - Duration::days(20),
+        )
+        .await?;
+        renew_paid(
+            &txn,
+            globex.id,
+            s,
+            &analytics_monthly,
+            "Globex Analytics",
+            1,
+        )
+        .await?;
+    }
+
+    txn.commit().await?;
+    Ok(Loaded {
+        created: true,
+        workspaces: vec![ACME.into(), GLOBEX.into()],
+    })
+}
+
+async fn console_user(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    email: &str,
+    name: &str,
+    password: &str,
+) -> Result<users::Model> {
+    let user = users::Model::create_with_password(
+        db,
+        &RegisterParams {
+            email: email.into(),
+            password: password.into(),
+            name: name.into(),
+        },
+    )
+    .await?;
+    Ok(user.into_active_model().verified(db).await?)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn price(
+    db: &impl ConnectionTrait,
+    workspace_id: i64,
+    product_id: i64,
+    unit_amount: i64,
+    currency: &str,
+    interval: &str,
+    interval_count: i32,
+    trial_days: i32,
+) -> Result<prices::Model> {
+    Ok(prices::Model::create(
+        db,
+        workspace_id,
+        &NewPrice {
+            product_id,
+            nickname: None,
+            unit_amount,
+            currency: currency.into(),
+            interval: interval.into(),
+            interval_count,
+            trial_days,
+        },
+    )
+    .await?)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn customer(
+    db: &impl ConnectionTrait,
+    workspace_id: i64,
+    email: &str,
+    name: &str,
+    line1: &str,
+    city: &str,
+    postal_code: &str,
+    country: &str,
+) -> Result<customers::Model> {
+    Ok(customers::Model::create(
+        db,
+        workspace_id,
+        &NewCustomer {
+            email: email.into(),
+            name: name.into(),
+            address_line1: Some(line1.into()),
+            city: Some(city.into()),
+            postal_code: Some(postal_code.into()),
+            country: Some(country.into()),
+            marketing_opt_in: true,
+            locale: Some("en-US".into()),
+            ..Default::default()
+        },
+    )
+    .await?)
+}
+
+async fn card(
+    db: &impl ConnectionTrait,
+    workspace_id: i64,
+    customer_id: i64,
+    brand: &str,
+    last4: &str,
+    exp_month: i32,
+    exp_year: i32,
+) -> Result<payment_methods::Model> {
+    Ok(payment_methods::Model::add_card(
+        db,
+        workspace_id,
+        customer_id,
+        &TokenizedCard {
+            gateway: "sandbox".into(),
+            gateway_token: format!("pm_sandbox_{}", random_token(12)),
+            brand: brand.into(),
+            last4: last4.into(),
+            exp_month,
+            exp_year,
+        },
+    )
+    .await?)
+}
+
+async fn subscribe(
+    db: &impl ConnectionTrait,
+    workspace_id: i64,
+    customer_id: i64,
+    price: &prices::Model,
+    payment_method_id: i64,
+    start: DateTime<FixedOffset>,
+) -> Result<subscriptions::Model> {
+    Ok(subscriptions::Model::start(
+        db,
+        workspace_id,
+        &NewSubscription {
+            customer_id,
+            price_id: price.id,
+            quantity: 1,
+            payment_method_id: Some(payment_method_id),
+        },
+        start,
+    )
+    .await?)
+}
+
+fn renewal_key(sub: &subscriptions::Model, period_start: DateTime<FixedOffset>) -> String {
+    format!("renewal:{}:{}", sub.pid, period_start.timestamp())
+}
+
+/// History: `periods` paid periods from the subscription's start (the first
+/// is the initial charge), each with an issued invoice; leaves the
+/// subscription in its last paid period.
+async fn renew_paid(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    workspace_id: i64,
+    sub: subscriptions::Model,
+    price: &prices::Model,
+    description: &str,
+    periods: u32,
+) -> Result<subscriptions::Model> {
+    let mut start = sub.current_period_start;
+    let mut end = price.period_end(start);
+    for _ in 0..periods {
+        let charge = charges::Model::record_attempt(
+            db,
+            workspace_id,
+            &NewCharge {
+                customer_id: sub.customer_id,
+                subscription_id: Some(sub.id),
+                payment_method_id: sub.payment_method_id,
+                amount: price.unit_amount * i64::from(sub.quantity),
+                currency: price.currency.clone(),
+                description: format!("{description} ({})", price.interval_words()),
+                attempt: 1,
+                idempotency_key: renewal_key(&sub, start),
+                period_start: Some(start),
+                period_end: Some(end),
+            },
+        )
+        .await?;
+        let mut paid = charge.into_active_model();
+        paid.created_at = Set(start);
+        let paid = paid
+            .mark_paid(db, &format!("ch_sandbox_{}", random_token(12)), start)
+            .await?;
+        invoices::Model::issue_for_charge(db, workspace_id, paid.id, start).await?;
+        start = end;
+        end = price.period_end(start);
+    }
+    // step back: `start` is now the end of the last paid period
+    let last_start = paid_period_start(price, sub.current_period_start, periods);
+    let mut current = sub.into_active_model();
+    current.current_period_start = Set(last_start);
+    current.current_period_end = Set(price.period_end(last_start));
+    current.next_renewal_at = Set(Some(price.period_end(last_start)));
+    Ok(current.update(db).await?)
+}
+
+fn paid_period_start(
+    price: &prices::Model,
+    first: DateTime<FixedOffset>,
+    periods: u32,
+) -> DateTime<FixedOffset> {
+    (1..periods).fold(first, |start, _| price.period_end(start))
+}
+
+/// The renewal at the end of the current period was declined: the
+/// subscription is past due with the first automatic retry scheduled.
+async fn fail_renewal(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    workspace_id: i64,
+    sub: subscriptions::Model,
+    price: &prices::Model,
+    description: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<subscriptions::Model> {
+    let start = sub.current_period_end;
+    let charge = charges::Model::record_attempt(
+        db,
+        workspace_id,
+        &NewCharge {
+            customer_id: sub.customer_id,
+            subscription_id: Some(sub.id),
+            payment_method_id: sub.payment_method_id,
+            amount: price.unit_amount * i64::from(sub.quantity),
+            currency: price.currency.clone(),
+            description: format!("{description} ({})", price.interval_words()),
+            attempt: 1,
+            idempotency_key: renewal_key(&sub, start),
+            period_start: Some(start),
+            period_end: Some(price.period_end(start)),
+        },
+    )
+    .await?;
+    let mut failed = charge.into_active_model();
+    failed.created_at = Set(start);
+    failed
+        .mark_failed(db, "insufficient_funds", "The card has insufficient funds.")
+        .await?;
+    let mut past_due = sub.into_active_model();
+    past_due.status = Set(Status::PastDue.as_str().to_string());
+    past_due.next_retry_at = Set(Some(now + Duration::days(1)));
+    Ok(past_due.update(db).await?)
+}

@@ -1,0 +1,38 @@
+//! The app's own settings (`settings:` in `config/<env>.yaml`), typed once.
+use loco_rs::prelude::*;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Base URL for links in emails (`PORTAL_PUBLIC_URL`).
+    pub public_url: String,
+    /// Key for keyed hashes of tokens, session ids and API keys (`PORTAL_SECRET_KEY`).
+    pub secret_key: String,
+    /// Load the demo workspaces on start when the database has none.
+    #[serde(default)]
+    pub demo_data: bool,
+}
+
+impl Settings {
+    /// # Errors
+    /// When `settings:` is absent or does not match; the message says which key.
+    pub fn from_context(ctx: &AppContext) -> Result<Self> {
+        let raw = ctx.config.settings.clone().ok_or_else(|| {
+            Error::string("config has no `settings:` block; see config/development.yaml")
+        })?;
+        let settings: Self = serde_json::from_value(raw)
+            .map_err(|e| Error::string(&format!("config `settings:` is invalid: {e}")))?;
+        if settings.secret_key.len() < 32 {
+            return Err(Error::string(
+                "settings.secret_key must be at least 32 characters: set PORTAL_SECRET_KEY",
+            ));
+        }
+        Ok(settings)
+    }
+
+    /// The keyed hasher for this deployment.
+    #[must_use]
+    pub fn secrets(&self) -> crate::secrets::Secrets {
+        crate::secrets::Secrets::new(&self.secret_key)
+    }
+}

@@ -1,0 +1,46 @@
+use crate::support;
+
+#[tokio::test]
+async fn health_portal_login_and_console_answer_with_real_pages() {
+    let app = support::boot_with_demo().await;
+    let request = app.server();
+
+    assert_eq!(request.get("/_health").await.status_code(), 200);
+    assert_eq!(request.get("/_ping").await.status_code(), 200);
+
+    let login = request.get("/portal/acme/login").await;
+    assert_eq!(login.status_code(), 200);
+    let html = login.text();
+    assert!(
+        html.contains("<title>Sign in · Acme Cloud</title>"),
+        "{html}"
+    );
+    assert!(html.contains(r#"<label for="email">Email address</label>"#));
+    assert!(html.contains("support@acme.test"));
+    assert!(html.contains(r#"href="/portal/acme/theme.css""#));
+
+    let globex = request.get("/portal/globex/login").await;
+    assert!(globex.text().contains("Globex Corporation"));
+    assert!(!globex.text().contains("Acme"));
+
+    let theme = request.get("/portal/globex/theme.css").await;
+    assert_eq!(theme.status_code(), 200);
+    assert_eq!(theme.text(), ":root{--accent:#0f766e;}\n");
+
+    let console = request.get("/admin").await;
+    assert_eq!(console.status_code(), 200);
+    assert!(console
+        .text()
+        .contains(r#"<input id="password" name="password" type="password""#));
+}
+
+#[tokio::test]
+async fn an_unknown_workspace_is_not_found() {
+    let app = support::boot().await;
+    let request = app.server();
+    assert_eq!(request.get("/portal/nobody/login").await.status_code(), 404);
+    assert_eq!(
+        request.get("/portal/nobody/theme.css").await.status_code(),
+        404
+    );
+}

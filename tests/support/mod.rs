@@ -1,0 +1,158 @@
+//! Shared test setup: every test gets a database of its own (a fresh SQLite
+//! file, or a fresh PostgreSQL database when DATABASE_URL points at one), so
+//! tests run in parallel without seeing each other's rows.
+//!
+//! Loco's `boot_test_with_create_db` drops its PostgreSQL database while the
+//! app's pool is still connected, which fails; here the drop is forced.
+#![allow(dead_code)]
+use std::{net::SocketAddr, ops::Deref};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use loco_rs::{
+    app::{AppContext, Hooks},
+    boot::{BootResult, StartMode},
+    environment::Environment,
+    TestServer,
+};
+use portal::{
+    app::App,
+    demo,
+    models::{customers, workspaces},
+    secrets::{random_token, Secrets},
+    settings::Settings,
+};
+use sea_orm::ConnectionTrait;
+
+enum TestDb {
+    Sqlite(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+/// A booted app on its own database, removed when this is dropped.
+pub struct TestApp {
+    boot: BootResult,
+    db: TestDb,
+}
+
+impl Deref for TestApp {
+    type Target = BootResult;
+    fn deref(&self) -> &BootResult {
+        &self.boot
+    }
+}
+
+impl TestApp {
+    /// An HTTP client for the app's router (cookies kept between requests).
+    pub fn server(&self) -> TestServer {
+        let router = self.boot.router.clone().expect("server mode has a router");
+        let config = axum_test::TestServerConfig {
+            save_cookies: true,
+            ..Default::default()
+        };
+        TestServer::new_with_config(
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+            config,
+        )
+        .expect("test server")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        match &self.db {
+            TestDb::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            TestDb::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime: use a thread with its own.
+                let dropped = std::thread::spawn(move || {
+                    tokio::runtime::Runtime::new()
+                        .expect("runtime")
+                        .block_on(async {
+                            let admin = sea_orm::Database::connect(&admin_url).await?;
+                            admin
+                                .execute_unprepared(&format!(
+                                    r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#
+                                ))
+                                .await?;
+                            admin.close().await
+                        })
+                })
+                .join();
+                if !matches!(dropped, Ok(Ok(()))) && !std::thread::panicking() {
+                    eprintln!("warning: could not drop test database: {dropped:?}");
+                }
+            }
+        }
+    }
+}
+
+/// Boots the app (server mode, test config) on a database of its own.
+pub async fn boot() -> TestApp {
+    let mut config = App::load_config(&Environment::Test)
+        .await
+        .expect("config/test.yaml");
+    let unique = format!("portal_test_{}", random_token(6));
+    let db = if config.database.uri.starts_with("postgres") {
+        let mut url = url::Url::parse(&config.database.uri).expect("DATABASE_URL is a URL");
+        url.set_path("/postgres");
+        let admin_url = url.to_string();
+        let admin = sea_orm::Database::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is not reachable: {e}"));
+        admin
+            .execute_unprepared(&format!(r#"CREATE DATABASE "{unique}""#))
+            .await
+            .expect("create test database");
+        admin.close().await.ok();
+        url.set_path(&format!("/{unique}"));
+        config.database.uri = url.to_string();
+        TestDb::Postgres {
+            admin_url,
+            name: unique,
+        }
+    } else {
+        let path = std::env::temp_dir().join(format!("{unique}.sqlite"));
+        config.database.uri = format!("sqlite://{}?mode=rwc", path.display());
+        TestDb::Sqlite(path)
+    };
+    let boot = App::boot(StartMode::ServerOnly, &Environment::Test, config)
+        .await
+        .expect("boot the app on a fresh test database");
+    TestApp { boot, db }
+}
+
+/// Boots the app on a database of its own, with the demo data loaded.
+pub async fn boot_with_demo() -> TestApp {
+    let app = boot().await;
+    demo::load(&app.app_context.db, &secrets(&app.app_context))
+        .await
+        .expect("load demo data");
+    app
+}
+
+pub fn secrets(ctx: &AppContext) -> Secrets {
+    Settings::from_context(ctx).expect("settings").secrets()
+}
+
+/// Now, at the microsecond precision both databases store.
+pub fn now() -> DateTime<FixedOffset> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(6).fixed_offset()
+}
+
+pub async fn workspace(ctx: &AppContext, slug: &str) -> workspaces::Model {
+    workspaces::Model::find_by_slug(&ctx.db, slug)
+        .await
+        .unwrap_or_else(|_| panic!("workspace {slug}"))
+}
+
+pub async fn customer(ctx: &AppContext, slug: &str, email: &str) -> customers::Model {
+    let ws = workspace(ctx, slug).await;
+    customers::Model::find_by_email(&ctx.db, ws.id, email)
+        .await
+        .unwrap_or_else(|_| panic!("customer {email} in {slug}"))
+}

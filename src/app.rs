@@ -1,4 +1,6 @@
 use async_trait::async_trait;
+use axum::Router as AxumRouter;
+use loco_rs::bgworker::BackgroundWorker;
 use loco_rs::{
     app::{AppContext, Hooks, Initializer},
     bgworker::Queue,
@@ -18,11 +20,12 @@ use crate::{
     controllers, demo, initializers,
     models::_entities::{
         api_keys, audit_events, charges, customer_sessions, customers, events, invoices,
-        memberships, payment_methods, prices, products, sign_in_tokens, subscriptions, users,
-        webhook_deliveries, webhook_endpoints, workspaces,
+        memberships, payment_methods, prices, products, sign_in_requests, sign_in_tokens,
+        subscriptions, users, webhook_deliveries, webhook_endpoints, workspaces,
     },
     settings::Settings,
     tasks,
+    workers::sign_in_mail::SignInMailWorker,
 };
 
 pub struct App;
@@ -89,14 +92,27 @@ impl Hooks for App {
         )])
     }
 
-    fn routes(_ctx: &AppContext) -> AppRoutes {
-        AppRoutes::with_default_routes() // /_ping and /_health
+    fn routes(ctx: &AppContext) -> AppRoutes {
+        let routes = AppRoutes::with_default_routes() // /_ping and /_health
             .add_route(controllers::home::routes())
             .add_route(controllers::portal::routes())
             .add_route(controllers::admin::routes())
+            .add_route(controllers::api::routes());
+        if ctx.environment == Environment::Development {
+            routes.add_route(controllers::dev_mail::routes())
+        } else {
+            routes
+        }
     }
 
-    async fn connect_workers(_ctx: &AppContext, _queue: &Queue) -> Result<()> {
+    async fn after_routes(router: AxumRouter, _ctx: &AppContext) -> Result<AxumRouter> {
+        Ok(router.layer(axum::middleware::from_fn(
+            controllers::security_headers::apply,
+        )))
+    }
+
+    async fn connect_workers(ctx: &AppContext, queue: &Queue) -> Result<()> {
+        queue.register(SignInMailWorker::build(ctx)).await?;
         Ok(())
     }
 
@@ -117,6 +133,7 @@ impl Hooks for App {
         truncate_table(&ctx.db, audit_events::Entity).await?;
         truncate_table(&ctx.db, customer_sessions::Entity).await?;
         truncate_table(&ctx.db, sign_in_tokens::Entity).await?;
+        truncate_table(&ctx.db, sign_in_requests::Entity).await?;
         truncate_table(&ctx.db, invoices::Entity).await?;
         truncate_table(&ctx.db, charges::Entity).await?;
         truncate_table(&ctx.db, subscriptions::Entity).await?;

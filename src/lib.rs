@@ -3,6 +3,7 @@ pub mod app;
 pub mod controllers;
 pub mod demo;
 pub mod initializers;
+pub mod locale;
 pub mod mailers;
 pub mod models;
 pub mod secrets;

@@ -11,6 +11,8 @@ pub struct Settings {
     /// Load the demo workspaces on start when the database has none.
     #[serde(default)]
     pub demo_data: bool,
+    /// Sender address of customer emails; the display name is the workspace's.
+    pub mail_from: String,
 }
 
 impl Settings {

@@ -19,6 +19,7 @@ mod m20261125_000014_webhook_endpoints;
 mod m20261125_000015_events;
 mod m20261125_000016_webhook_deliveries;
 mod m20261125_000017_api_keys;
+mod m20261125_000018_sign_in_requests;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000015_events::Migration),
             Box::new(m20261125_000016_webhook_deliveries::Migration),
             Box::new(m20261125_000017_api_keys::Migration),
+            Box::new(m20261125_000018_sign_in_requests::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -1,1 +1,3 @@
 pub mod auth;
+pub mod dev_outbox;
+pub mod portal;

@@ -1,9 +1,18 @@
 //! A workspace's customer: the person who signs in to the portal.
 //! Email is unique per workspace (stored lower-cased), not globally: the same
 //! person may be a customer of several merchants, each a separate record.
+use chrono::{DateTime, FixedOffset};
 use loco_rs::prelude::*;
 use serde::Deserialize;
+use serde_json::json;
 use uuid::Uuid;
+
+use super::{
+    audit_events::{self, Actor},
+    events,
+    sign_in_tokens::{self, IssuedToken},
+};
+use crate::secrets::Secrets;
 
 pub use super::_entities::customers::{self, ActiveModel, Column, Entity, Model};
 
@@ -217,6 +226,244 @@ impl Model {
         .into_iter()
         .flatten()
         .collect()
+    }
+}
+
+/// Profile fields a customer (or merchant) changes; `None` leaves a field
+/// as it is (also how fields the workspace does not let customers edit stay put).
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChanges {
+    pub name: Option<String>,
+    pub address_line1: Option<String>,
+    pub address_line2: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    pub marketing_opt_in: Option<bool>,
+}
+
+/// Where a profile change came from, for the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeContext<'a> {
+    pub actor: Actor,
+    pub ip: Option<&'a str>,
+}
+
+fn publish_updated<'a>(
+    db: &'a impl ConnectionTrait,
+    customer: &'a Model,
+    changed: Vec<String>,
+) -> impl std::future::Future<Output = ModelResult<events::Model>> + 'a {
+    events::Model::publish(
+        db,
+        customer.workspace_id,
+        events::CUSTOMER_UPDATED,
+        Some(customer.id),
+        json!({
+            "customer": {
+                "id": customer.pid,
+                "email": customer.email,
+                "name": customer.name,
+                "address": {
+                    "line1": customer.address_line1,
+                    "line2": customer.address_line2,
+                    "city": customer.city,
+                    "region": customer.region,
+                    "postal_code": customer.postal_code,
+                    "country": customer.country,
+                },
+                "marketing_opt_in": customer.marketing_opt_in,
+            },
+            "changed": changed,
+        }),
+    )
+}
+
+impl Model {
+    /// Applies profile changes at once: saved, written to the audit trail and
+    /// announced as a `customer.updated` event, all in one transaction. A
+    /// validation error saves nothing and names the field.
+    ///
+    /// # Errors
+    /// A validation error (see `models::field_errors`) or a database error.
+    pub async fn update_profile(
+        self,
+        db: &DatabaseConnection,
+        changes: &ProfileChanges,
+        context: ChangeContext<'_>,
+    ) -> ModelResult<Self> {
+        let mut diff = serde_json::Map::new();
+        let mut record = |field: &str, old: serde_json::Value, new: serde_json::Value| {
+            if old != new {
+                diff.insert(field.to_string(), json!([old, new]));
+            }
+        };
+        let mut active = self.clone().into_active_model();
+        if let Some(name) = &changes.name {
+            record("name", json!(self.name), json!(name.trim()));
+            active.name = Set(name.trim().to_string());
+        }
+        macro_rules! optional_text {
+            ($field:ident) => {
+                if let Some(value) = &changes.$field {
+                    let value = blank_to_none(Some(value));
+                    record(stringify!($field), json!(self.$field), json!(value));
+                    active.$field = Set(value);
+                }
+            };
+        }
+        optional_text!(address_line1);
+        optional_text!(address_line2);
+        optional_text!(city);
+        optional_text!(region);
+        optional_text!(postal_code);
+        if let Some(country) = &changes.country {
+            let value = blank_to_none(Some(country)).map(|c| c.to_uppercase());
+            record("country", json!(self.country), json!(value));
+            active.country = Set(value);
+        }
+        if let Some(opt_in) = changes.marketing_opt_in {
+            record(
+                "marketing_opt_in",
+                json!(self.marketing_opt_in),
+                json!(opt_in),
+            );
+            active.marketing_opt_in = Set(opt_in);
+        }
+        if diff.is_empty() {
+            return Ok(self);
+        }
+        let txn = db.begin().await?;
+        let updated = active.update(&txn).await?;
+        let changed: Vec<String> = diff.keys().cloned().collect();
+        audit_events::Model::record(
+            &txn,
+            updated.workspace_id,
+            context.actor,
+            "customer",
+            updated.id,
+            "profile.updated",
+            serde_json::Value::Object(diff),
+            context.ip,
+        )
+        .await?;
+        publish_updated(&txn, &updated, changed).await?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+
+    /// Starts an email change: the new address gets a confirmation link and
+    /// nothing changes until it is used.
+    ///
+    /// # Errors
+    /// `Validation`-style `Message` errors for a malformed, unchanged or taken
+    /// address; a database error.
+    pub async fn request_email_change(
+        &self,
+        db: &DatabaseConnection,
+        secrets: &Secrets,
+        new_email: &str,
+        context: ChangeContext<'_>,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<IssuedToken> {
+        let new_email = normalize_email(new_email);
+        if !validator::ValidateEmail::validate_email(&new_email) {
+            return Err(ModelError::Message(
+                "enter a valid email address, like name@example.com".into(),
+            ));
+        }
+        if new_email == self.email {
+            return Err(ModelError::Message(
+                "this is already your email address".into(),
+            ));
+        }
+        if Self::find_by_email(db, self.workspace_id, &new_email)
+            .await
+            .is_ok()
+        {
+            return Err(ModelError::Message(
+                "this email address belongs to another account".into(),
+            ));
+        }
+        let txn = db.begin().await?;
+        let issued = sign_in_tokens::Model::issue(
+            &txn,
+            secrets,
+            self.workspace_id,
+            self.id,
+            sign_in_tokens::PURPOSE_EMAIL_CHANGE,
+            Some(&new_email),
+            context.ip,
+            now,
+        )
+        .await?;
+        audit_events::Model::record(
+            &txn,
+            self.workspace_id,
+            context.actor,
+            "customer",
+            self.id,
+            "email_change.requested",
+            json!({ "email": [self.email, new_email] }),
+            context.ip,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(issued)
+    }
+
+    /// Completes an email change with the link sent to the new address.
+    ///
+    /// # Errors
+    /// `EntityNotFound` for an unknown, used or expired link; `Message` when
+    /// the address was taken meanwhile.
+    pub async fn confirm_email_change(
+        db: &DatabaseConnection,
+        secrets: &Secrets,
+        workspace_id: i64,
+        token: &str,
+        ip: Option<&str>,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Self> {
+        let txn = db.begin().await?;
+        let link = sign_in_tokens::Model::redeem(
+            &txn,
+            secrets,
+            workspace_id,
+            token,
+            sign_in_tokens::PURPOSE_EMAIL_CHANGE,
+            now,
+        )
+        .await?;
+        let new_email = link.new_email.clone().ok_or(ModelError::EntityNotFound)?;
+        if Self::find_by_email(&txn, workspace_id, &new_email)
+            .await
+            .is_ok()
+        {
+            return Err(ModelError::Message(
+                "this email address belongs to another account".into(),
+            ));
+        }
+        let customer = Self::find_in_workspace(&txn, workspace_id, link.customer_id).await?;
+        let old_email = customer.email.clone();
+        let mut active = customer.into_active_model();
+        active.email = Set(new_email.clone());
+        let updated = active.update(&txn).await?;
+        audit_events::Model::record(
+            &txn,
+            workspace_id,
+            Actor::Customer(updated.id),
+            "customer",
+            updated.id,
+            "email.changed",
+            json!({ "email": [old_email, new_email] }),
+            ip,
+        )
+        .await?;
+        publish_updated(&txn, &updated, vec!["email".to_string()]).await?;
+        txn.commit().await?;
+        Ok(updated)
     }
 }
 

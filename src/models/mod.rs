@@ -13,6 +13,7 @@ pub mod memberships;
 pub mod payment_methods;
 pub mod prices;
 pub mod products;
+pub mod sign_in_requests;
 pub mod sign_in_tokens;
 pub mod subscriptions;
 pub mod users;
@@ -27,4 +28,33 @@ where
     V: Clone + Into<sea_orm::Value>,
 {
     value.try_as_ref().cloned()
+}
+
+/// Field name → first message, when `err` is a validation failure raised in
+/// `before_save` (Loco carries those as JSON inside `DbErr::Custom`).
+#[must_use]
+pub fn field_errors(
+    err: &loco_rs::model::ModelError,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    #[derive(serde::Deserialize)]
+    struct Message {
+        code: String,
+        message: Option<String>,
+    }
+    let loco_rs::model::ModelError::DbErr(sea_orm::DbErr::Custom(json)) = err else {
+        return None;
+    };
+    let parsed: std::collections::BTreeMap<String, Vec<Message>> =
+        serde_json::from_str(json).ok()?;
+    Some(
+        parsed
+            .into_iter()
+            .filter_map(|(field, messages)| {
+                messages
+                    .into_iter()
+                    .next()
+                    .map(|m| (field, m.message.unwrap_or(m.code)))
+            })
+            .collect(),
+    )
 }

@@ -148,6 +148,27 @@ impl Model {
             .ok_or(ModelError::EntityNotFound)
     }
 
+    /// Prices by id with their products, for listing subscriptions.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn with_products(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        price_ids: &[i64],
+    ) -> ModelResult<std::collections::HashMap<i64, (Self, super::products::Model)>> {
+        let rows = Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::Id.is_in(price_ids.to_vec()))
+            .find_also_related(super::products::Entity)
+            .all(db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(price, product)| product.map(|p| (price.id, (price, p))))
+            .collect())
+    }
+
     #[must_use]
     pub fn unit_price(&self) -> Money<'_> {
         Money::new(self.unit_amount, &self.currency)

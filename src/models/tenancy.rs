@@ -23,6 +23,7 @@ workspace_owned!(
     subscriptions,
     charges,
     invoices,
+    sign_in_requests,
     sign_in_tokens,
     customer_sessions,
     audit_events,

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use loco_rs::prelude::*;
 
-use crate::models::{customer_sessions, sign_in_tokens};
+use crate::models::{customer_sessions, sign_in_requests, sign_in_tokens};
 
 pub struct SessionsPrune;
 
@@ -12,8 +12,8 @@ impl Task for SessionsPrune {
     fn task(&self) -> TaskInfo {
         TaskInfo {
             name: "sessions_prune".to_string(),
-            detail: "Delete expired or revoked portal sessions and sign-in links expired over a \
-                     day ago.\nUsage: cargo loco task sessions_prune"
+            detail: "Delete expired or revoked portal sessions, sign-in links expired over a day \
+                     ago and old rate-limit entries.\nUsage: cargo loco task sessions_prune"
                 .to_string(),
         }
     }
@@ -22,7 +22,10 @@ impl Task for SessionsPrune {
         let now = Utc::now().fixed_offset();
         let sessions = customer_sessions::Model::prune(&ctx.db, now).await?;
         let links = sign_in_tokens::Model::prune(&ctx.db, now).await?;
-        println!("pruned {sessions} sessions and {links} sign-in links");
+        let requests = sign_in_requests::Model::prune(&ctx.db, now).await?;
+        println!(
+            "pruned {sessions} sessions, {links} sign-in links and {requests} rate-limit entries"
+        );
         Ok(())
     }
 }

@@ -1,7 +1,12 @@
-//! What portal templates may see of a workspace: its public branding only.
+//! What portal templates see: public branding and display rows, never
+//! entities (so nothing like a gateway token can reach a page).
+use chrono::{DateTime, FixedOffset};
+use loco_rs::prelude::*;
 use serde::Serialize;
 
-use crate::models::workspaces;
+use crate::models::{
+    charges, customers, money::Money, payment_methods, prices, subscriptions, workspaces,
+};
 
 #[derive(Debug, Serialize)]
 pub struct Branding {
@@ -23,5 +28,180 @@ impl From<&workspaces::Model> for Branding {
             support_email: w.support_email.clone(),
             return_url: w.return_url.clone(),
         }
+    }
+}
+
+fn date(at: DateTime<FixedOffset>) -> String {
+    at.format("%Y-%m-%d").to_string()
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubscriptionRow {
+    pub id: i64,
+    pub plan: String,
+    pub price: String,
+    pub interval: String,
+    pub quantity: i32,
+    pub status: String,
+    pub next_renewal: Option<String>,
+}
+
+impl SubscriptionRow {
+    /// # Errors
+    /// On a database error.
+    pub async fn for_customer(
+        db: &DatabaseConnection,
+        workspace: &workspaces::Model,
+        customer: &customers::Model,
+    ) -> Result<Vec<Self>> {
+        let subs = subscriptions::Model::list_for_customer(db, workspace.id, customer.id).await?;
+        let ids: Vec<i64> = subs.iter().map(|s| s.price_id).collect();
+        let plans = prices::Model::with_products(db, workspace.id, &ids).await?;
+        Ok(subs
+            .into_iter()
+            .filter_map(|s| {
+                let (price, product) = plans.get(&s.price_id)?;
+                Some(Self {
+                    id: s.id,
+                    plan: product.name.clone(),
+                    price: price_label(price, s.quantity),
+                    interval: price.interval_words(),
+                    quantity: s.quantity,
+                    status: s.status.clone(),
+                    next_renewal: s.next_renewal_at.map(date),
+                })
+            })
+            .collect())
+    }
+}
+
+/// `29.00 USD`, or `3 × 9.00 USD` for a quantity.
+fn price_label(price: &prices::Model, quantity: i32) -> String {
+    if quantity == 1 {
+        price.unit_price().plain()
+    } else {
+        format!("{quantity} × {}", price.unit_price().plain())
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct MethodRow {
+    pub id: i64,
+    pub kind: &'static str,
+    pub brand: Option<String>,
+    pub last4: Option<String>,
+    pub expiry: Option<String>,
+    pub expired: bool,
+    pub paypal_email: Option<String>,
+    pub is_default: bool,
+}
+
+impl MethodRow {
+    #[must_use]
+    pub fn new(m: &payment_methods::Model, default_id: Option<i64>) -> Self {
+        Self {
+            id: m.id,
+            kind: m.kind().as_str(),
+            brand: m.brand.clone(),
+            last4: m.last4.clone(),
+            expiry: m
+                .exp_month
+                .zip(m.exp_year)
+                .map(|(mm, yy)| format!("{mm:02}/{yy}")),
+            expired: m.is_expired(),
+            paypal_email: m.paypal_email.clone(),
+            is_default: Some(m.id) == default_id,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChargeRow {
+    pub id: i64,
+    pub date: String,
+    pub description: String,
+    pub amount: String,
+    pub status: String,
+    pub failure_message: Option<String>,
+}
+
+impl From<&charges::Model> for ChargeRow {
+    fn from(c: &charges::Model) -> Self {
+        Self {
+            id: c.id,
+            date: date(c.created_at),
+            description: c.description.clone(),
+            amount: Money::new(c.amount, &c.currency).plain(),
+            status: c.status.clone(),
+            failure_message: c.failure_message.clone(),
+        }
+    }
+}
+
+impl ChargeRow {
+    #[must_use]
+    pub fn cursor(at: DateTime<FixedOffset>, id: i64) -> String {
+        format!("{}_{id}", at.timestamp_micros())
+    }
+
+    #[must_use]
+    pub fn parse_cursor(cursor: &str) -> Option<(DateTime<FixedOffset>, i64)> {
+        let (micros, id) = cursor.split_once('_')?;
+        let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?.fixed_offset();
+        Some((at, id.parse().ok()?))
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubscriptionDetail {
+    pub id: i64,
+    pub plan: String,
+    pub unit_price: String,
+    pub quantity: i32,
+    pub interval: String,
+    pub status: String,
+    pub trial_end: Option<String>,
+    pub period_start: String,
+    pub period_end: String,
+    pub next_renewal: Option<String>,
+    pub renewal_method: Option<MethodRow>,
+    pub history: Vec<ChargeRow>,
+}
+
+impl SubscriptionDetail {
+    /// # Errors
+    /// On a database error.
+    pub async fn load(
+        db: &DatabaseConnection,
+        workspace: &workspaces::Model,
+        customer: &customers::Model,
+        sub: subscriptions::Model,
+    ) -> Result<Self> {
+        let plans = prices::Model::with_products(db, workspace.id, &[sub.price_id]).await?;
+        let (price, product) = plans.get(&sub.price_id).ok_or(Error::NotFound)?;
+        let method = match sub.payment_method_id {
+            Some(id) => {
+                payment_methods::Model::find_for_customer(db, workspace.id, customer.id, id)
+                    .await
+                    .ok()
+                    .map(|m| MethodRow::new(&m, customer.default_payment_method_id))
+            }
+            None => None,
+        };
+        let history = charges::Model::list_for_subscription(db, workspace.id, sub.id).await?;
+        Ok(Self {
+            id: sub.id,
+            plan: product.name.clone(),
+            unit_price: price.unit_price().plain(),
+            quantity: sub.quantity,
+            interval: price.interval_words(),
+            status: sub.status.clone(),
+            trial_end: sub.trial_end.map(date),
+            period_start: date(sub.current_period_start),
+            period_end: date(sub.current_period_end),
+            next_renewal: sub.next_renewal_at.map(date),
+            renewal_method: method,
+            history: history.iter().map(ChargeRow::from).collect(),
+        })
     }
 }

@@ -1,1 +1,1 @@
-
+pub mod sign_in_mail;

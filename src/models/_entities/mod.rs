@@ -13,6 +13,7 @@ pub mod memberships;
 pub mod payment_methods;
 pub mod prices;
 pub mod products;
+pub mod sign_in_requests;
 pub mod sign_in_tokens;
 pub mod subscriptions;
 pub mod users;

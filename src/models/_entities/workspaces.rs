@@ -66,6 +66,8 @@ pub enum Relation {
     Prices,
     #[sea_orm(has_many = "super::products::Entity")]
     Products,
+    #[sea_orm(has_many = "super::sign_in_requests::Entity")]
+    SignInRequests,
     #[sea_orm(has_many = "super::sign_in_tokens::Entity")]
     SignInTokens,
     #[sea_orm(has_many = "super::subscriptions::Entity")]
@@ -139,6 +141,12 @@ impl Related<super::prices::Entity> for Entity {
 impl Related<super::products::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Products.def()
+    }
+}
+
+impl Related<super::sign_in_requests::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SignInRequests.def()
     }
 }
 

@@ -1,0 +1,124 @@
+//! The customer portal under `/portal/{slug}/...`.
+//!
+//! Every page is scoped by the workspace in its URL; a signed-in page also
+//! needs a live session of that workspace ([`session::SignedIn`]). A section
+//! the workspace switched off answers 404, like a page that does not exist.
+use axum::http::{header, HeaderMap, StatusCode};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use loco_rs::prelude::*;
+use subtle::ConstantTimeEq;
+
+use crate::{models::workspaces, secrets::random_token, settings::Settings};
+
+mod profile;
+mod sections;
+pub mod session;
+mod sign_in;
+
+pub const CSRF_COOKIE: &str = "portal_csrf";
+
+/// The workspace for a portal URL; an unknown slug is a 404.
+pub(crate) async fn workspace(ctx: &AppContext, slug: &str) -> Result<workspaces::Model> {
+    workspaces::Model::find_by_slug(&ctx.db, slug)
+        .await
+        .map_err(|_| Error::NotFound)
+}
+
+/// Cookies live under `/portal/{slug}`: the browser sends a workspace's
+/// cookies only to that workspace's pages.
+pub(crate) fn cookie(
+    ctx: &AppContext,
+    slug: &str,
+    name: &'static str,
+    value: String,
+) -> Result<Cookie<'static>> {
+    let secure = Settings::from_context(ctx)?
+        .public_url
+        .starts_with("https://");
+    Ok(Cookie::build((name, value))
+        .path(format!("/portal/{slug}"))
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .build())
+}
+
+/// The anonymous CSRF token (double-submit: cookie and hidden field must
+/// match), creating it when the browser has none.
+pub(crate) fn anonymous_csrf(
+    ctx: &AppContext,
+    slug: &str,
+    jar: CookieJar,
+) -> Result<(CookieJar, String)> {
+    if let Some(existing) = jar.get(CSRF_COOKIE) {
+        let token = existing.value().to_string();
+        return Ok((jar, token));
+    }
+    let token = random_token(32);
+    let jar = jar.add(cookie(ctx, slug, CSRF_COOKIE, token.clone())?);
+    Ok((jar, token))
+}
+
+/// Constant-time comparison of a submitted CSRF token with the expected one.
+pub(crate) fn csrf_matches(expected: &str, given: &str) -> bool {
+    !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
+}
+
+pub(crate) fn accept_language(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+}
+
+/// A page answered with a status (422 for a form with errors, 429, 410...).
+pub(crate) fn page(
+    v: &TeraView,
+    status: StatusCode,
+    jar: CookieJar,
+    template: &str,
+    data: serde_json::Value,
+) -> Result<Response> {
+    let html = format::render().status(status).view(v, template, data)?;
+    Ok((jar, html).into_response())
+}
+
+/// The workspace's accent colour as CSS, so pages need no inline styles
+/// (the CSP forbids them). The colour is validated as `#rrggbb` on save.
+#[debug_handler]
+async fn theme_css(State(ctx): State<AppContext>, Path(slug): Path<String>) -> Result<Response> {
+    let workspace = workspace(&ctx, &slug).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=60"),
+        ],
+        format!(":root{{--accent:{};}}\n", workspace.accent_color),
+    )
+        .into_response())
+}
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .prefix("/portal/{slug}")
+        .add("/", get(sections::home))
+        .add("/theme.css", get(theme_css))
+        .add(
+            "/login",
+            get(sign_in::login_page).post(sign_in::request_link),
+        )
+        .add("/login/code", post(sign_in::redeem_code))
+        .add(
+            "/login/{token}",
+            get(sign_in::continue_page).post(sign_in::redeem_link),
+        )
+        .add("/logout", post(sign_in::logout))
+        .add("/subscriptions", get(sections::subscriptions))
+        .add("/subscriptions/{id}", get(sections::subscription))
+        .add("/payment-methods", get(sections::payment_methods))
+        .add("/billing", get(sections::billing_history))
+        .add("/profile", get(profile::show).post(profile::update))
+        .add(
+            "/profile/email/{token}",
+            get(profile::confirm_email_page).post(profile::confirm_email),
+        )
+}

@@ -1,0 +1,332 @@
+//! Profile: name, billing address, marketing preference and email. Which
+//! fields a customer may edit is the workspace's choice. An email change
+//! takes effect only once the new address confirms it.
+use std::collections::BTreeMap;
+
+use axum::http::{HeaderMap, StatusCode};
+use axum_extra::extract::cookie::CookieJar;
+use chrono::Utc;
+use loco_rs::prelude::*;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{
+    accept_language, anonymous_csrf, csrf_matches, page,
+    session::{with, SignedIn},
+    workspace, CSRF_COOKIE,
+};
+use crate::{
+    access::{Action, Resource},
+    locale,
+    mailers::portal::PortalMailer,
+    models::{
+        audit_events::Actor,
+        customers::{self, ChangeContext, ProfileChanges},
+        field_errors,
+        workspaces::{self, PortalSection},
+    },
+    settings::Settings,
+    views::portal::Branding,
+};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ProfileForm {
+    csrf_token: String,
+    name: String,
+    email: String,
+    address_line1: String,
+    address_line2: String,
+    city: String,
+    region: String,
+    postal_code: String,
+    country: String,
+    /// a checkbox: present ("on") when ticked
+    marketing_opt_in: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Notice {
+    saved: Option<String>,
+    email_sent: Option<String>,
+    email_changed: Option<String>,
+}
+
+fn editable(workspace: &workspaces::Model) -> serde_json::Value {
+    json!({
+        "name": workspace.profile_edit_name,
+        "email": workspace.profile_edit_email,
+        "address": workspace.profile_edit_address,
+        "marketing": workspace.profile_edit_marketing,
+    })
+}
+
+fn values(c: &customers::Model) -> serde_json::Value {
+    json!({
+        "name": c.name, "email": c.email,
+        "address_line1": c.address_line1, "address_line2": c.address_line2,
+        "city": c.city, "region": c.region, "postal_code": c.postal_code,
+        "country": c.country, "marketing_opt_in": c.marketing_opt_in,
+    })
+}
+
+fn render_form(
+    v: &TeraView,
+    signed_in: &SignedIn,
+    status: StatusCode,
+    values: serde_json::Value,
+    errors: &BTreeMap<String, String>,
+    notice: Option<&str>,
+) -> Result<Response> {
+    let data = with(
+        signed_in.layout(Some(PortalSection::Profile)),
+        json!({
+            "values": values,
+            "errors": errors,
+            "editable": editable(&signed_in.workspace),
+            "notice_key": notice,
+        }),
+    );
+    format::render()
+        .status(status)
+        .view(v, "portal/profile.html", data)
+}
+
+#[debug_handler]
+pub async fn show(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    Query(notice): Query<Notice>,
+    signed_in: SignedIn,
+) -> Result<Response> {
+    signed_in
+        .allow(
+            &ctx,
+            PortalSection::Profile,
+            Resource::Profile,
+            Action::Read,
+        )
+        .await?;
+    let notice = if notice.email_sent.is_some() {
+        Some("profile-email-sent")
+    } else if notice.email_changed.is_some() {
+        Some("profile-email-changed")
+    } else if notice.saved.is_some() {
+        Some("profile-saved")
+    } else {
+        None
+    };
+    render_form(
+        &v,
+        &signed_in,
+        StatusCode::OK,
+        values(&signed_in.customer),
+        &BTreeMap::new(),
+        notice,
+    )
+}
+
+#[debug_handler]
+pub async fn update(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    connect: axum::extract::ConnectInfo<std::net::SocketAddr>,
+    signed_in: SignedIn,
+    Form(form): Form<ProfileForm>,
+) -> Result<Response> {
+    signed_in
+        .allow(
+            &ctx,
+            PortalSection::Profile,
+            Resource::Profile,
+            Action::Write,
+        )
+        .await?;
+    signed_in.check_csrf(&form.csrf_token)?;
+    let ws = &signed_in.workspace;
+    let changes = ProfileChanges {
+        name: ws.profile_edit_name.then(|| form.name.clone()),
+        address_line1: ws.profile_edit_address.then(|| form.address_line1.clone()),
+        address_line2: ws.profile_edit_address.then(|| form.address_line2.clone()),
+        city: ws.profile_edit_address.then(|| form.city.clone()),
+        region: ws.profile_edit_address.then(|| form.region.clone()),
+        postal_code: ws.profile_edit_address.then(|| form.postal_code.clone()),
+        country: ws.profile_edit_address.then(|| form.country.clone()),
+        marketing_opt_in: ws
+            .profile_edit_marketing
+            .then_some(form.marketing_opt_in.is_some()),
+    };
+    // What the customer typed goes back into the form when something is wrong.
+    let submitted = json!({
+        "name": form.name, "email": form.email,
+        "address_line1": form.address_line1, "address_line2": form.address_line2,
+        "city": form.city, "region": form.region, "postal_code": form.postal_code,
+        "country": form.country, "marketing_opt_in": form.marketing_opt_in.is_some(),
+    });
+    let ip = connect.0.ip().to_string();
+    let context = ChangeContext {
+        actor: Actor::Customer(signed_in.customer.id),
+        ip: Some(&ip),
+    };
+    let wants_new_email = ws.profile_edit_email
+        && !form.email.trim().is_empty()
+        && customers::normalize_email(&form.email) != signed_in.customer.email;
+
+    let customer = match signed_in
+        .customer
+        .clone()
+        .update_profile(&ctx.db, &changes, context)
+        .await
+    {
+        Ok(customer) => customer,
+        Err(err) => {
+            let errors = field_errors(&err).ok_or(err)?;
+            return render_form(
+                &v,
+                &signed_in,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                submitted,
+                &errors,
+                None,
+            );
+        }
+    };
+    let slug = &ws.slug;
+    if !wants_new_email {
+        return format::render()
+            .status(StatusCode::SEE_OTHER)
+            .redirect(&format!("/portal/{slug}/profile?saved=1"));
+    }
+    let settings = Settings::from_context(&ctx)?;
+    match customer
+        .request_email_change(
+            &ctx.db,
+            &settings.secrets(),
+            &form.email,
+            context,
+            Utc::now().fixed_offset(),
+        )
+        .await
+    {
+        Ok(issued) => {
+            let new_email = customers::normalize_email(&form.email);
+            PortalMailer::confirm_email_change(
+                &ctx,
+                &settings,
+                ws,
+                &customer,
+                &new_email,
+                &issued.token,
+                signed_in.lang,
+            )
+            .await?;
+            format::render()
+                .status(StatusCode::SEE_OTHER)
+                .redirect(&format!("/portal/{slug}/profile?email_sent=1"))
+        }
+        Err(ModelError::Message(message)) => {
+            let errors = BTreeMap::from([("email".to_string(), message)]);
+            render_form(
+                &v,
+                &signed_in,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                submitted,
+                &errors,
+                None,
+            )
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn anonymous(workspace: &workspaces::Model, headers: &HeaderMap, csrf: &str) -> serde_json::Value {
+    json!({
+        "lang": locale::pick(None, accept_language(headers), &workspace.default_locale),
+        "workspace": Branding::from(workspace),
+        "csrf_token": csrf,
+    })
+}
+
+/// The link from the confirmation email: a button to confirm (the change
+/// happens on POST, so a mail scanner opening the link changes nothing).
+#[debug_handler]
+pub async fn confirm_email_page(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    Path((slug, token)): Path<(String, String)>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Result<Response> {
+    let workspace = workspace(&ctx, &slug).await?;
+    let (jar, csrf) = anonymous_csrf(&ctx, &slug, jar)?;
+    let mut data = anonymous(&workspace, &headers, &csrf);
+    data["token"] = json!(token);
+    page(&v, StatusCode::OK, jar, "portal/confirm_email.html", data)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CsrfForm {
+    csrf_token: String,
+}
+
+#[debug_handler]
+pub async fn confirm_email(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    Path((slug, token)): Path<(String, String)>,
+    headers: HeaderMap,
+    connect: axum::extract::ConnectInfo<std::net::SocketAddr>,
+    jar: CookieJar,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response> {
+    let workspace = workspace(&ctx, &slug).await?;
+    let expected = jar
+        .get(CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    let (jar, csrf) = anonymous_csrf(&ctx, &slug, jar)?;
+    let mut data = anonymous(&workspace, &headers, &csrf);
+    data["token"] = json!(token);
+    if !csrf_matches(&expected, &form.csrf_token) {
+        data["error_key"] = json!("error-form-expired");
+        return page(
+            &v,
+            StatusCode::FORBIDDEN,
+            jar,
+            "portal/confirm_email.html",
+            data,
+        );
+    }
+    let secrets = Settings::from_context(&ctx)?.secrets();
+    let ip = connect.0.ip().to_string();
+    match customers::Model::confirm_email_change(
+        &ctx.db,
+        &secrets,
+        workspace.id,
+        &token,
+        Some(&ip),
+        Utc::now().fixed_offset(),
+    )
+    .await
+    {
+        Ok(_) => {
+            let redirect = format::render()
+                .status(StatusCode::SEE_OTHER)
+                .redirect(&format!("/portal/{slug}/profile?email_changed=1"))?;
+            Ok((jar, redirect).into_response())
+        }
+        Err(ModelError::Message(message)) => {
+            data["error"] = json!(message);
+            page(
+                &v,
+                StatusCode::CONFLICT,
+                jar,
+                "portal/confirm_email.html",
+                data,
+            )
+        }
+        Err(_) => page(&v, StatusCode::GONE, jar, "portal/link_expired.html", data),
+    }
+}

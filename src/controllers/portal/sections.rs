@@ -1,0 +1,137 @@
+//! The read side of the portal's sections: subscriptions, payment methods and
+//! billing history, each behind its workspace switch and casbin.
+use loco_rs::prelude::*;
+use serde_json::json;
+
+use super::session::{landing, resource_of, with, SignedIn};
+use crate::{
+    access::Action,
+    models::{charges, payment_methods, subscriptions, workspaces::PortalSection},
+    views::portal::{ChargeRow, MethodRow, SubscriptionDetail, SubscriptionRow},
+};
+
+/// `/portal/{slug}/`: the first section the workspace shows.
+#[debug_handler(state = AppContext)]
+pub async fn home(signed_in: SignedIn) -> Result<Response> {
+    format::render()
+        .status(axum::http::StatusCode::SEE_OTHER)
+        .redirect(&landing(&signed_in.workspace))
+}
+
+async fn open(ctx: &AppContext, signed_in: &SignedIn, section: PortalSection) -> Result<()> {
+    signed_in
+        .allow(ctx, section, resource_of(section), Action::Read)
+        .await
+}
+
+#[debug_handler]
+pub async fn subscriptions(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    signed_in: SignedIn,
+) -> Result<Response> {
+    open(&ctx, &signed_in, PortalSection::Subscriptions).await?;
+    let rows =
+        SubscriptionRow::for_customer(&ctx.db, &signed_in.workspace, &signed_in.customer).await?;
+    format::render().view(
+        &v,
+        "portal/subscriptions.html",
+        with(
+            signed_in.layout(Some(PortalSection::Subscriptions)),
+            json!({ "subscriptions": rows }),
+        ),
+    )
+}
+
+#[debug_handler]
+pub async fn subscription(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, i64)>,
+    signed_in: SignedIn,
+) -> Result<Response> {
+    open(&ctx, &signed_in, PortalSection::Subscriptions).await?;
+    let sub = subscriptions::Model::find_for_customer(
+        &ctx.db,
+        signed_in.workspace.id,
+        signed_in.customer.id,
+        id,
+    )
+    .await
+    .map_err(|_| Error::NotFound)?;
+    let detail =
+        SubscriptionDetail::load(&ctx.db, &signed_in.workspace, &signed_in.customer, sub).await?;
+    format::render().view(
+        &v,
+        "portal/subscription.html",
+        with(
+            signed_in.layout(Some(PortalSection::Subscriptions)),
+            json!({ "subscription": detail }),
+        ),
+    )
+}
+
+#[debug_handler]
+pub async fn payment_methods(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    signed_in: SignedIn,
+) -> Result<Response> {
+    open(&ctx, &signed_in, PortalSection::PaymentMethods).await?;
+    let methods = payment_methods::Model::list_active_for_customer(
+        &ctx.db,
+        signed_in.workspace.id,
+        signed_in.customer.id,
+    )
+    .await?;
+    let rows: Vec<_> = methods
+        .iter()
+        .map(|m| MethodRow::new(m, signed_in.customer.default_payment_method_id))
+        .collect();
+    format::render().view(
+        &v,
+        "portal/payment_methods.html",
+        with(
+            signed_in.layout(Some(PortalSection::PaymentMethods)),
+            json!({ "methods": rows }),
+        ),
+    )
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct HistoryQuery {
+    /// keyset cursor: `<created_at unix micros>_<id>` of the last row shown
+    after: String,
+}
+
+const PER_PAGE: u64 = 20;
+
+#[debug_handler]
+pub async fn billing_history(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    Query(query): Query<HistoryQuery>,
+    signed_in: SignedIn,
+) -> Result<Response> {
+    open(&ctx, &signed_in, PortalSection::BillingHistory).await?;
+    let after = ChargeRow::parse_cursor(&query.after);
+    let page = charges::Model::history_for_customer(
+        &ctx.db,
+        signed_in.workspace.id,
+        signed_in.customer.id,
+        after,
+        PER_PAGE,
+    )
+    .await?;
+    let rows: Vec<_> = page.charges.iter().map(ChargeRow::from).collect();
+    let next = page.next.map(|(at, id)| ChargeRow::cursor(at, id));
+    format::render().view(
+        &v,
+        "portal/billing.html",
+        with(
+            signed_in.layout(Some(PortalSection::BillingHistory)),
+            json!({ "charges": rows, "next": next, "first_page": after.is_none() }),
+        ),
+    )
+}

@@ -1,0 +1,125 @@
+//! Emails to portal customers, branded with their workspace: the sign-in link
+//! and the email-change confirmation. HTML and plain text, English or German.
+//!
+//! With no SMTP server configured in development, messages go to the
+//! development outbox (`/_dev/mail`) instead of failing.
+use include_dir::{include_dir, Dir};
+use loco_rs::{
+    environment::Environment,
+    mailer::{Args, Email, MailerWorker},
+    prelude::*,
+};
+use serde_json::json;
+
+use super::dev_outbox;
+use crate::{
+    models::{customers, sign_in_tokens::VALIDITY_MINUTES, workspaces},
+    settings::Settings,
+};
+
+static SIGN_IN: Dir<'_> = include_dir!("src/mailers/portal/sign_in");
+static EMAIL_CHANGE: Dir<'_> = include_dir!("src/mailers/portal/email_change");
+
+pub struct PortalMailer;
+
+#[async_trait]
+impl Mailer for PortalMailer {
+    async fn mail(ctx: &AppContext, email: &Email) -> Result<()> {
+        if ctx.mailer.is_none() && ctx.environment == Environment::Development {
+            return dev_outbox::save(email);
+        }
+        MailerWorker::perform_later(ctx, email.clone()).await?;
+        Ok(())
+    }
+}
+
+fn from(settings: &Settings, workspace: &workspaces::Model) -> String {
+    // The display name is the merchant's; quotes keep commas in names safe.
+    format!(
+        "\"{}\" <{}>",
+        workspace.name.replace('"', "'"),
+        settings.mail_from
+    )
+}
+
+impl PortalMailer {
+    /// The sign-in email: button, fallback link, one-time code, validity.
+    ///
+    /// # Errors
+    /// When the template fails or the mail cannot be queued.
+    pub async fn sign_in_link(
+        ctx: &AppContext,
+        settings: &Settings,
+        workspace: &workspaces::Model,
+        customer: &customers::Model,
+        token: &str,
+        code: &str,
+        lang: &str,
+    ) -> Result<()> {
+        let url = format!(
+            "{}/portal/{}/login/{token}",
+            settings.public_url.trim_end_matches('/'),
+            workspace.slug
+        );
+        Self::mail_template(
+            ctx,
+            &SIGN_IN,
+            Args {
+                from: Some(from(settings, workspace)),
+                to: customer.email.clone(),
+                reply_to: workspace.support_email.clone(),
+                locals: json!({
+                    "lang": lang,
+                    "workspace": workspace.name,
+                    "accent": workspace.accent_color,
+                    "support_email": workspace.support_email,
+                    "name": customer.name,
+                    "url": url,
+                    "code": code,
+                    "minutes": VALIDITY_MINUTES,
+                }),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    /// Asks the new address to confirm an email change.
+    ///
+    /// # Errors
+    /// When the template fails or the mail cannot be queued.
+    pub async fn confirm_email_change(
+        ctx: &AppContext,
+        settings: &Settings,
+        workspace: &workspaces::Model,
+        customer: &customers::Model,
+        new_email: &str,
+        token: &str,
+        lang: &str,
+    ) -> Result<()> {
+        let url = format!(
+            "{}/portal/{}/profile/email/{token}",
+            settings.public_url.trim_end_matches('/'),
+            workspace.slug
+        );
+        Self::mail_template(
+            ctx,
+            &EMAIL_CHANGE,
+            Args {
+                from: Some(from(settings, workspace)),
+                to: new_email.to_string(),
+                reply_to: workspace.support_email.clone(),
+                locals: json!({
+                    "lang": lang,
+                    "workspace": workspace.name,
+                    "accent": workspace.accent_color,
+                    "name": customer.name,
+                    "url": url,
+                    "minutes": VALIDITY_MINUTES,
+                }),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+}

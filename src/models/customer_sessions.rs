@@ -79,6 +79,28 @@ impl Model {
 }
 
 impl Model {
+    /// Is this cookie a live session of *some* workspace? Deliberately
+    /// unscoped: it lets a page of workspace B answer 404 (not a sign-in
+    /// prompt) to a customer signed in to workspace A.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn is_live_elsewhere(
+        db: &impl ConnectionTrait,
+        secrets: &Secrets,
+        session_id: &str,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<bool> {
+        Ok(Entity::find()
+            .filter(Column::SessionHash.eq(secrets.keyed_hash(SESSION_LABEL, session_id)))
+            .filter(Column::RevokedAt.is_null())
+            .filter(Column::IdleExpiresAt.gt(now))
+            .filter(Column::AbsoluteExpiresAt.gt(now))
+            .one(db)
+            .await?
+            .is_some())
+    }
+
     /// Deletes sessions that can no longer be used, in every workspace
     /// (operator housekeeping). Returns how many were removed.
     ///

@@ -1,1 +1,5 @@
+mod api;
+mod isolation;
 mod pages;
+mod profile;
+mod sign_in;

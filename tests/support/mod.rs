@@ -5,6 +5,8 @@
 //! Loco's `boot_test_with_create_db` drops its PostgreSQL database while the
 //! app's pool is still connected, which fails; here the drop is forced.
 #![allow(dead_code)]
+pub mod mail;
+
 use std::{net::SocketAddr, ops::Deref};
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -44,9 +46,20 @@ impl Deref for TestApp {
 impl TestApp {
     /// An HTTP client for the app's router (cookies kept between requests).
     pub fn server(&self) -> TestServer {
+        self.client(true)
+    }
+
+    /// An HTTP client that sends only the cookies a test adds by hand.
+    pub fn bare_client(&self) -> TestServer {
+        self.client(false)
+    }
+
+    fn client(&self, save_cookies: bool) -> TestServer {
         let router = self.boot.router.clone().expect("server mode has a router");
+        // a real socket: handlers read the client address (rate limits)
         let config = axum_test::TestServerConfig {
-            save_cookies: true,
+            save_cookies,
+            transport: Some(axum_test::Transport::HttpRandomPort),
             ..Default::default()
         };
         TestServer::new_with_config(
@@ -155,4 +168,38 @@ pub async fn customer(ctx: &AppContext, slug: &str, email: &str) -> customers::M
     customers::Model::find_by_email(&ctx.db, ws.id, email)
         .await
         .unwrap_or_else(|_| panic!("customer {email} in {slug}"))
+}
+
+/// The CSRF token in a page's form.
+pub fn csrf(html: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html.find(marker).unwrap_or_else(|| panic!("no CSRF field in: {html}")) + marker.len();
+    html[start..].split('"').next().unwrap_or_default().to_string()
+}
+
+/// Signs `customer` in through a one-time link (issued directly, no mail):
+/// GET the link, then POST its Continue form. The server keeps the cookie;
+/// its value is returned for tests that replay it elsewhere.
+pub async fn sign_in(server: &TestServer, ctx: &AppContext, customer: &customers::Model) -> String {
+    let ws = workspaces::Model::find_by_id(&ctx.db, customer.workspace_id).await.unwrap();
+    let issued = portal::models::sign_in_tokens::Model::issue(
+        &ctx.db,
+        &secrets(ctx),
+        ws.id,
+        customer.id,
+        portal::models::sign_in_tokens::PURPOSE_SIGN_IN,
+        None,
+        None,
+        now(),
+    )
+    .await
+    .unwrap();
+    let path = format!("/portal/{}/login/{}", ws.slug, issued.token);
+    let page = server.get(&path).await;
+    let done = server
+        .post(&path)
+        .form(&[("csrf_token", csrf(&page.text()))])
+        .await;
+    assert_eq!(done.status_code(), 303, "{}", done.text());
+    done.cookie("portal_session").value().to_string()
 }

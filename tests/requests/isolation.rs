@@ -15,13 +15,38 @@ async fn a_customer_of_acme_gets_404_on_every_globex_url() {
     let server = app.server();
     let ada = support::customer(ctx, "acme", "ada@example.com").await;
     let globex_ada = support::customer(ctx, "globex", "ada@example.com").await;
-    let globex_sub = subscriptions::Model::list_for_customer(&ctx.db, globex_ada.workspace_id, globex_ada.id).await.unwrap()[0].id;
+    let globex_sub =
+        subscriptions::Model::list_for_customer(&ctx.db, globex_ada.workspace_id, globex_ada.id)
+            .await
+            .unwrap()[0]
+            .id;
     let session = support::sign_in(&server, ctx, &ada).await;
     let page = server.get("/portal/acme/profile").await;
     let csrf = support::csrf(&page.text());
     // a browser would not even send acme's cookie to globex; a crafted request does
     let cookie = format!("portal_session={session}");
     let server = app.bare_client(); // sends only the crafted cookie
+    assert!(
+        portal::models::customer_sessions::Model::is_live_elsewhere(
+            &ctx.db,
+            &support::secrets(ctx),
+            &session,
+            support::now()
+        )
+        .await
+        .unwrap(),
+        "the acme session is live"
+    );
+    let own = server
+        .get("/portal/acme/profile")
+        .add_header("cookie", &cookie)
+        .await;
+    assert_eq!(
+        own.status_code(),
+        200,
+        "the crafted cookie works on acme: {:?}",
+        own.maybe_header("location")
+    );
 
     for path in [
         "/portal/globex".to_string(),
@@ -32,14 +57,34 @@ async fn a_customer_of_acme_gets_404_on_every_globex_url() {
         "/portal/globex/profile".to_string(),
     ] {
         let r = server.get(&path).add_header("cookie", &cookie).await;
-        assert_eq!(r.status_code(), 404, "GET {path} -> {:?}", r.maybe_header("location"));
+        assert_eq!(
+            r.status_code(),
+            404,
+            "GET {path} -> {:?}",
+            r.maybe_header("location")
+        );
     }
-    let post = server.post("/portal/globex/profile").add_header("cookie", &cookie).form(&[("csrf_token", csrf.as_str()), ("name", "Hacked")]).await;
+    let post = server
+        .post("/portal/globex/profile")
+        .add_header("cookie", &cookie)
+        .form(&[("csrf_token", csrf.as_str()), ("name", "Hacked")])
+        .await;
     assert_eq!(post.status_code(), 404);
-    let logout = server.post("/portal/globex/logout").add_header("cookie", &cookie).form(&[("csrf_token", csrf.as_str())]).await;
+    let logout = server
+        .post("/portal/globex/logout")
+        .add_header("cookie", &cookie)
+        .form(&[("csrf_token", csrf.as_str())])
+        .await;
     assert_eq!(logout.status_code(), 404);
     // and globex ids through acme's own URLs do not exist either
-    assert_eq!(server.get(&format!("/portal/acme/subscriptions/{globex_sub}")).await.status_code(), 404);
+    assert_eq!(
+        server
+            .get(&format!("/portal/acme/subscriptions/{globex_sub}"))
+            .add_header("cookie", &cookie)
+            .await
+            .status_code(),
+        404
+    );
     let untouched = support::customer(ctx, "globex", "ada@example.com").await;
     assert_eq!(untouched.name, "Ada King");
 }
@@ -53,21 +98,45 @@ async fn a_switched_off_section_leaves_the_menu_and_answers_404() {
     support::sign_in(&server, ctx, &ada).await;
 
     let menu = server.get("/portal/acme/subscriptions").await.text();
-    let order: Vec<usize> = ["Subscriptions", "Payment methods", "Billing history", "Profile"]
-        .iter()
-        .map(|label| menu.find(&format!(">{label}</a>")).unwrap_or_else(|| panic!("{label} in menu")))
-        .collect();
+    let order: Vec<usize> = [
+        "Subscriptions",
+        "Payment methods",
+        "Billing history",
+        "Profile",
+    ]
+    .iter()
+    .map(|label| {
+        menu.find(&format!(">{label}</a>"))
+            .unwrap_or_else(|| panic!("{label} in menu"))
+    })
+    .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "menu order");
 
     let acme = support::workspace(ctx, "acme").await;
-    let acme: workspaces::Model = acme.into_active_model().set_section(&ctx.db, PortalSection::PaymentMethods, false).await.unwrap();
+    let acme: workspaces::Model = acme
+        .into_active_model()
+        .set_section(&ctx.db, PortalSection::PaymentMethods, false)
+        .await
+        .unwrap();
     let menu = server.get("/portal/acme/subscriptions").await.text();
     assert!(!menu.contains(">Payment methods</a>"));
     assert!(menu.contains(">Billing history</a>"));
-    assert_eq!(server.get("/portal/acme/payment-methods").await.status_code(), 404);
+    assert_eq!(
+        server
+            .get("/portal/acme/payment-methods")
+            .await
+            .status_code(),
+        404
+    );
 
-    acme.into_active_model().set_section(&ctx.db, PortalSection::Subscriptions, false).await.unwrap();
-    assert_eq!(server.get("/portal/acme/subscriptions").await.status_code(), 404);
+    acme.into_active_model()
+        .set_section(&ctx.db, PortalSection::Subscriptions, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        server.get("/portal/acme/subscriptions").await.status_code(),
+        404
+    );
     let landing = server.get("/portal/acme").await;
     assert_eq!(landing.header("location"), "/portal/acme/billing");
 }

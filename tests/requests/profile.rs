@@ -14,7 +14,10 @@ async fn saving_the_profile_updates_the_record_the_trail_and_the_outbox() {
     let ada = support::customer(ctx, "acme", "ada@example.com").await;
     support::sign_in(&server, ctx, &ada).await;
     let page = server.get("/portal/acme/profile").await;
-    assert!(page.text().contains(r#"value="12 St James&#x27;s Square""#) || page.text().contains("12 St James"));
+    assert!(
+        page.text().contains(r#"value="12 St James&#x27;s Square""#)
+            || page.text().contains("12 St James")
+    );
 
     let saved = server
         .post("/portal/acme/profile")
@@ -40,11 +43,19 @@ async fn saving_the_profile_updates_the_record_the_trail_and_the_outbox() {
     assert_eq!(ada.country.as_deref(), Some("GB"));
     assert!(!ada.marketing_opt_in, "an unticked box opts out");
 
-    let trail = audit_events::Model::list_for_subject(&ctx.db, ada.workspace_id, "customer", ada.id).await.unwrap();
+    let trail =
+        audit_events::Model::list_for_subject(&ctx.db, ada.workspace_id, "customer", ada.id)
+            .await
+            .unwrap();
     assert_eq!(trail[0].action, "profile.updated");
     assert_eq!(trail[0].actor_type, "customer");
-    assert_eq!(trail[0].changes["name"], serde_json::json!(["Ada Lovelace", "Ada King-Noel"]));
-    let outbox = events::Model::list_recent(&ctx.db, ada.workspace_id, 5).await.unwrap();
+    assert_eq!(
+        trail[0].changes["name"],
+        serde_json::json!(["Ada Lovelace", "Ada King-Noel"])
+    );
+    let outbox = events::Model::list_recent(&ctx.db, ada.workspace_id, 5)
+        .await
+        .unwrap();
     assert_eq!(outbox[0].event_type, "customer.updated");
     assert_eq!(outbox[0].payload["customer"]["name"], "Ada King-Noel");
 }
@@ -73,7 +84,10 @@ async fn invalid_input_names_the_field_keeps_what_was_typed_and_saves_nothing() 
     let html = bad.text();
     assert!(html.contains("use a two-letter country code such as US or DE"));
     assert!(html.contains(r#"id="country-error""#));
-    assert!(html.contains(r#"value="Ada Typed This""#), "typed values come back");
+    assert!(
+        html.contains(r#"value="Ada Typed This""#),
+        "typed values come back"
+    );
     assert!(html.contains(r#"value="France""#));
     let unchanged = support::customer(ctx, "acme", "ada@example.com").await;
     assert_eq!(unchanged.name, "Ada Lovelace");
@@ -91,10 +105,17 @@ async fn fields_the_workspace_locks_are_not_changed() {
     let ada = support::customer(ctx, "acme", "ada@example.com").await;
     support::sign_in(&server, ctx, &ada).await;
     let page = server.get("/portal/acme/profile").await;
-    assert!(page.text().contains(r#"id="name" name="name" autocomplete="name" value="Ada Lovelace" readonly"#));
+    assert!(page
+        .text()
+        .contains(r#"id="name" name="name" autocomplete="name" value="Ada Lovelace" readonly"#));
     server
         .post("/portal/acme/profile")
-        .form(&[("csrf_token", support::csrf(&page.text()).as_str()), ("name", "Changed Anyway"), ("city", "Bath"), ("country", "GB")])
+        .form(&[
+            ("csrf_token", support::csrf(&page.text()).as_str()),
+            ("name", "Changed Anyway"),
+            ("city", "Bath"),
+            ("country", "GB"),
+        ])
         .await;
     let ada = support::customer(ctx, "acme", "ada@example.com").await;
     assert_eq!(ada.name, "Ada Lovelace");
@@ -123,13 +144,24 @@ async fn an_email_change_takes_effect_only_when_the_new_address_confirms() {
         ]
     };
     // an address another customer of this workspace uses is refused on the field
-    let taken = server.post("/portal/acme/profile").form(&form("bob@example.com")).await;
+    let taken = server
+        .post("/portal/acme/profile")
+        .form(&form("bob@example.com"))
+        .await;
     assert_eq!(taken.status_code(), 422);
     assert!(taken.text().contains("belongs to another account"));
 
-    let asked = server.post("/portal/acme/profile").form(&form(&new_email)).await;
+    let asked = server
+        .post("/portal/acme/profile")
+        .form(&form(&new_email))
+        .await;
     assert_eq!(asked.status_code(), 303);
-    assert_eq!(support::customer(ctx, "acme", "ada@example.com").await.email, "ada@example.com");
+    assert_eq!(
+        support::customer(ctx, "acme", "ada@example.com")
+            .await
+            .email,
+        "ada@example.com"
+    );
 
     let message = mail::wait_for(&new_email, 1).await;
     assert!(message.subject.contains("Confirm your new email address"));
@@ -137,16 +169,37 @@ async fn an_email_change_takes_effect_only_when_the_new_address_confirms() {
     let path = link.split("5150").nth(1).unwrap_or(&link).to_string();
     let confirm_page = server.get(&path).await;
     assert_eq!(confirm_page.status_code(), 200);
-    assert!(support::customer(ctx, "acme", "ada@example.com").await.email == "ada@example.com", "GET changes nothing");
+    assert!(
+        support::customer(ctx, "acme", "ada@example.com")
+            .await
+            .email
+            == "ada@example.com",
+        "GET changes nothing"
+    );
 
-    let confirmed = server.post(&path).form(&[("csrf_token", support::csrf(&confirm_page.text()))]).await;
+    let confirmed = server
+        .post(&path)
+        .form(&[("csrf_token", support::csrf(&confirm_page.text()))])
+        .await;
     assert_eq!(confirmed.status_code(), 303);
     let changed = support::customer(ctx, "acme", &new_email).await;
     assert_eq!(changed.id, ada.id);
-    let trail = audit_events::Model::list_for_subject(&ctx.db, ada.workspace_id, "customer", ada.id).await.unwrap();
+    let trail =
+        audit_events::Model::list_for_subject(&ctx.db, ada.workspace_id, "customer", ada.id)
+            .await
+            .unwrap();
     assert_eq!(trail[0].action, "email.changed");
-    let outbox = events::Model::list_recent(&ctx.db, ada.workspace_id, 1).await.unwrap();
+    let outbox = events::Model::list_recent(&ctx.db, ada.workspace_id, 1)
+        .await
+        .unwrap();
     assert_eq!(outbox[0].payload["changed"], serde_json::json!(["email"]));
     // the link works once
-    assert_eq!(server.post(&path).form(&[("csrf_token", support::csrf(&confirm_page.text()))]).await.status_code(), 410);
+    assert_eq!(
+        server
+            .post(&path)
+            .form(&[("csrf_token", support::csrf(&confirm_page.text()))])
+            .await
+            .status_code(),
+        410
+    );
 }

@@ -11,16 +11,27 @@ use crate::support::{self, mail};
 
 async fn customer(ctx: &loco_rs::app::AppContext, email: &str) -> customers::Model {
     let acme = support::workspace(ctx, "acme").await;
-    customers::Model::create(&ctx.db, acme.id, &NewCustomer { email: email.into(), name: "Grace Hopper".into(), ..Default::default() })
-        .await
-        .unwrap()
+    customers::Model::create(
+        &ctx.db,
+        acme.id,
+        &NewCustomer {
+            email: email.into(),
+            name: "Grace Hopper".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
 }
 
 async fn request_link(server: &axum_test::TestServer, email: &str) -> axum_test::TestResponse {
     let login = server.get("/portal/acme/login").await;
     server
         .post("/portal/acme/login")
-        .form(&[("email", email), ("csrf_token", &support::csrf(&login.text()))])
+        .form(&[
+            ("email", email),
+            ("csrf_token", &support::csrf(&login.text())),
+        ])
         .await
 }
 
@@ -40,8 +51,13 @@ async fn the_emailed_link_signs_in_once_and_only_on_post() {
     assert_eq!(message.subject, "Your sign-in link for Acme Cloud");
     let link = message.link_with("/portal/acme/login/");
     assert!(message.text.contains("valid for 30 minutes"));
-    assert!(message.text.contains("If you did not ask for this, ignore this email"));
-    assert!(message.html.contains(&format!(r#"href="{link}""#)), "button and fallback link in HTML");
+    assert!(message
+        .text
+        .contains("If you did not ask for this, ignore this email"));
+    assert!(
+        message.html.contains(&format!(r#"href="{link}""#)),
+        "button and fallback link in HTML"
+    );
     assert!(message.html.contains("Open my account"));
     assert!(message.html.contains(&message.code()));
     assert!(message.html.contains("Acme Cloud"));
@@ -56,11 +72,23 @@ async fn the_emailed_link_signs_in_once_and_only_on_post() {
     let page = server.get(&path).await;
     assert_eq!(page.status_code(), 200);
     assert!(page.text().contains("Continue to your account"));
-    assert_eq!(server.get("/portal/acme/subscriptions").await.status_code(), 303);
-    assert_eq!(customer_sessions::Entity::find().count(&ctx.db).await.unwrap(), 0);
+    assert_eq!(
+        server.get("/portal/acme/subscriptions").await.status_code(),
+        303
+    );
+    assert_eq!(
+        customer_sessions::Entity::find()
+            .count(&ctx.db)
+            .await
+            .unwrap(),
+        0
+    );
 
     // POST signs in, with a new session cookie scoped to this workspace
-    let signed_in = server.post(&path).form(&[("csrf_token", support::csrf(&page.text()))]).await;
+    let signed_in = server
+        .post(&path)
+        .form(&[("csrf_token", support::csrf(&page.text()))])
+        .await;
     assert_eq!(signed_in.status_code(), 303);
     assert_eq!(signed_in.header("location"), "/portal/acme/subscriptions");
     let cookie = signed_in
@@ -68,11 +96,22 @@ async fn the_emailed_link_signs_in_once_and_only_on_post() {
         .map(|v| v.to_str().unwrap().to_string())
         .find(|c| c.starts_with("portal_session="))
         .expect("session cookie");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/portal/acme"), "{cookie}");
-    assert_eq!(server.get("/portal/acme/subscriptions").await.status_code(), 200);
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && cookie.contains("Path=/portal/acme"),
+        "{cookie}"
+    );
+    assert_eq!(
+        server.get("/portal/acme/subscriptions").await.status_code(),
+        200
+    );
 
     // a second POST of the same link fails with a way to get a new one
-    let again = server.post(&path).form(&[("csrf_token", support::csrf(&page.text()))]).await;
+    let again = server
+        .post(&path)
+        .form(&[("csrf_token", support::csrf(&page.text()))])
+        .await;
     assert_eq!(again.status_code(), 410);
     assert!(again.text().contains("expired or was already used"));
     assert!(again.text().contains("Email me a new link"));
@@ -90,7 +129,10 @@ async fn an_unknown_email_gets_the_identical_answer_and_no_mail() {
     let a = request_link(&server, &known).await;
     let b = request_link(&server, &unknown).await;
     assert_eq!(a.status_code(), b.status_code());
-    assert_eq!(a.text().replace(&known, "EMAIL"), b.text().replace(&unknown, "EMAIL"));
+    assert_eq!(
+        a.text().replace(&known, "EMAIL"),
+        b.text().replace(&unknown, "EMAIL")
+    );
     mail::wait_for(&known, 1).await;
     assert!(mail::all_to(&unknown).is_empty());
 }
@@ -102,16 +144,34 @@ async fn a_link_older_than_thirty_minutes_is_refused() {
     let server = app.server();
     let ada = support::customer(ctx, "acme", "ada@example.com").await;
     // issued 31 minutes ago: the clock moves, nobody sleeps
-    let issued = sign_in_tokens::Model::issue(&ctx.db, &support::secrets(ctx), ada.workspace_id, ada.id, PURPOSE_SIGN_IN, None, None, support::now() - Duration::minutes(31))
-        .await
-        .unwrap();
+    let issued = sign_in_tokens::Model::issue(
+        &ctx.db,
+        &support::secrets(ctx),
+        ada.workspace_id,
+        ada.id,
+        PURPOSE_SIGN_IN,
+        None,
+        None,
+        support::now() - Duration::minutes(31),
+    )
+    .await
+    .unwrap();
     let path = format!("/portal/acme/login/{}", issued.token);
     let page = server.get(&path).await;
     assert_eq!(page.status_code(), 410);
-    assert!(page.text().contains("ada@example.com"), "the new-link form is prefilled");
-    let post = server.post(&path).form(&[("csrf_token", support::csrf(&page.text()))]).await;
+    assert!(
+        page.text().contains("ada@example.com"),
+        "the new-link form is prefilled"
+    );
+    let post = server
+        .post(&path)
+        .form(&[("csrf_token", support::csrf(&page.text()))])
+        .await;
     assert_eq!(post.status_code(), 410);
-    assert_eq!(server.get("/portal/acme/subscriptions").await.status_code(), 303);
+    assert_eq!(
+        server.get("/portal/acme/subscriptions").await.status_code(),
+        303
+    );
 }
 
 #[tokio::test]
@@ -126,11 +186,25 @@ async fn the_code_from_the_email_is_a_second_way_in() {
     let code = mail::wait_for(&email, 1).await.code();
 
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let bad = server.post("/portal/acme/login/code").form(&[("email", email.as_str()), ("code", wrong), ("csrf_token", &csrf)]).await;
+    let bad = server
+        .post("/portal/acme/login/code")
+        .form(&[
+            ("email", email.as_str()),
+            ("code", wrong),
+            ("csrf_token", &csrf),
+        ])
+        .await;
     assert_eq!(bad.status_code(), 422);
     assert!(bad.text().contains("That code is not valid or has expired"));
 
-    let good = server.post("/portal/acme/login/code").form(&[("email", email.as_str()), ("code", code.as_str()), ("csrf_token", &csrf)]).await;
+    let good = server
+        .post("/portal/acme/login/code")
+        .form(&[
+            ("email", email.as_str()),
+            ("code", code.as_str()),
+            ("csrf_token", &csrf),
+        ])
+        .await;
     assert_eq!(good.status_code(), 303, "{}", good.text());
     assert_eq!(server.get("/portal/acme/profile").await.status_code(), 200);
 }
@@ -140,7 +214,10 @@ async fn forms_without_the_csrf_token_are_refused() {
     let app = support::boot_with_demo().await;
     let server = app.server();
     server.get("/portal/acme/login").await;
-    let forged = server.post("/portal/acme/login").form(&[("email", "ada@example.com"), ("csrf_token", "forged")]).await;
+    let forged = server
+        .post("/portal/acme/login")
+        .form(&[("email", "ada@example.com"), ("csrf_token", "forged")])
+        .await;
     assert_eq!(forged.status_code(), 403);
     assert!(forged.text().contains("This form has expired"));
 }
@@ -160,7 +237,9 @@ async fn bad_emails_get_a_field_error_and_floods_get_a_clear_limit() {
     }
     let limited = request_link(&server, &email).await;
     assert_eq!(limited.status_code(), 429);
-    assert!(limited.text().contains("Too many sign-in requests for this email"));
+    assert!(limited
+        .text()
+        .contains("Too many sign-in requests for this email"));
 }
 
 #[tokio::test]
@@ -172,9 +251,15 @@ async fn logout_ends_the_session_on_the_server() {
     support::sign_in(&server, ctx, &ada).await;
     let page = server.get("/portal/acme/profile").await;
     assert_eq!(page.status_code(), 200);
-    let out = server.post("/portal/acme/logout").form(&[("csrf_token", support::csrf(&page.text()))]).await;
+    let out = server
+        .post("/portal/acme/logout")
+        .form(&[("csrf_token", support::csrf(&page.text()))])
+        .await;
     assert_eq!(out.status_code(), 303);
-    let sessions = customer_sessions::Entity::find().all(&ctx.db).await.unwrap();
+    let sessions = customer_sessions::Entity::find()
+        .all(&ctx.db)
+        .await
+        .unwrap();
     assert!(sessions.iter().all(|s| s.revoked_at.is_some()));
     assert_eq!(server.get("/portal/acme/profile").await.status_code(), 303);
 }
@@ -197,7 +282,11 @@ async fn sign_in_pages_send_strict_security_headers() {
 #[tokio::test]
 async fn the_page_speaks_the_browsers_language() {
     let app = support::boot_with_demo().await;
-    let page = app.server().get("/portal/acme/login").add_header("accept-language", "de-DE,de;q=0.9,en;q=0.5").await;
+    let page = app
+        .server()
+        .get("/portal/acme/login")
+        .add_header("accept-language", "de-DE,de;q=0.9,en;q=0.5")
+        .await;
     assert!(page.text().contains(r#"<html lang="de-DE">"#));
     assert!(page.text().contains("Anmeldelink per E-Mail senden"));
 }

@@ -21,9 +21,10 @@ impl Message {
 
     /// The six-digit code in the text part.
     pub fn code(&self) -> String {
+        // a word of exactly six digits (the link's hex token is one long word)
         self.text
-            .split(|c: char| !c.is_ascii_digit())
-            .find(|w| w.len() == 6)
+            .split_whitespace()
+            .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
             .unwrap_or_else(|| panic!("no code in: {}", self.text))
             .to_string()
     }
@@ -76,7 +77,9 @@ pub fn all_to(to: &str) -> Vec<Message> {
     let dir = maildir();
     let mut found = Vec::new();
     for sub in ["new", "cur"] {
-        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else { continue };
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
         let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
         paths.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
         for path in paths {

@@ -173,15 +173,24 @@ pub async fn customer(ctx: &AppContext, slug: &str, email: &str) -> customers::M
 /// The CSRF token in a page's form.
 pub fn csrf(html: &str) -> String {
     let marker = r#"name="csrf_token" value=""#;
-    let start = html.find(marker).unwrap_or_else(|| panic!("no CSRF field in: {html}")) + marker.len();
-    html[start..].split('"').next().unwrap_or_default().to_string()
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no CSRF field in: {html}"))
+        + marker.len();
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Signs `customer` in through a one-time link (issued directly, no mail):
 /// GET the link, then POST its Continue form. The server keeps the cookie;
 /// its value is returned for tests that replay it elsewhere.
 pub async fn sign_in(server: &TestServer, ctx: &AppContext, customer: &customers::Model) -> String {
-    let ws = workspaces::Model::find_by_id(&ctx.db, customer.workspace_id).await.unwrap();
+    let ws = workspaces::Model::find_by_id(&ctx.db, customer.workspace_id)
+        .await
+        .unwrap();
     let issued = portal::models::sign_in_tokens::Model::issue(
         &ctx.db,
         &secrets(ctx),

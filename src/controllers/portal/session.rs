@@ -50,10 +50,21 @@ impl FromRequestParts<AppContext> for SignedIn {
             .map_err(IntoResponse::into_response)?
             .secrets();
         let now = Utc::now().fixed_offset();
-        let session =
+        let found =
             customer_sessions::Model::find_live(&ctx.db, &secrets, workspace.id, &session_id, now)
-                .await
-                .map_err(|_| to_login())?;
+                .await;
+        let Ok(session) = found else {
+            // Signed in, but to another workspace: nothing here exists for them.
+            let elsewhere =
+                customer_sessions::Model::is_live_elsewhere(&ctx.db, &secrets, &session_id, now)
+                    .await
+                    .unwrap_or(false);
+            return Err(if elsewhere {
+                Error::NotFound.into_response()
+            } else {
+                to_login()
+            });
+        };
         // Extend the idle window, at most once a minute per session.
         let session = if now - session.last_seen_at > Duration::minutes(1) {
             session

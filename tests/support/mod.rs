@@ -27,13 +27,20 @@ use sea_orm::ConnectionTrait;
 
 enum TestDb {
     Sqlite(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// another TestApp's database (that one removes it)
+    Borrowed,
 }
 
 /// A booted app on its own database, removed when this is dropped.
 pub struct TestApp {
     boot: BootResult,
     db: TestDb,
+    config: loco_rs::config::Config,
+    queue_file: Option<std::path::PathBuf>,
 }
 
 impl Deref for TestApp {
@@ -72,7 +79,13 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if let Some(queue) = &self.queue_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", queue.display()));
+            }
+        }
         match &self.db {
+            TestDb::Borrowed => {}
             TestDb::Sqlite(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -105,9 +118,54 @@ impl Drop for TestApp {
 
 /// Boots the app (server mode, test config) on a database of its own.
 pub async fn boot() -> TestApp {
+    let config = App::load_config(&Environment::Test)
+        .await
+        .expect("config/test.yaml");
+    boot_with(config, StartMode::ServerOnly).await
+}
+
+/// Boots a worker process of the app: jobs go through the real queue
+/// (Redis when QUEUE_URL says so, else a SQLite queue file of its own) and
+/// run only when the test starts the worker.
+pub async fn boot_worker() -> TestApp {
     let mut config = App::load_config(&Environment::Test)
         .await
         .expect("config/test.yaml");
+    config.workers.mode = loco_rs::config::WorkerMode::BackgroundQueue;
+    let mut queue_file = None;
+    if let Some(loco_rs::config::QueueConfig::Sqlite(queue)) = config.queue.as_mut() {
+        let path = std::env::temp_dir().join(format!("portal_queue_{}.sqlite", random_token(6)));
+        queue.uri = format!("sqlite://{}?mode=rwc", path.display());
+        queue_file = Some(path);
+    }
+    let mut app = boot_with(config, StartMode::WorkerOnly { tags: vec![] }).await;
+    app.queue_file = queue_file;
+    app
+}
+
+/// Boots another worker process on `other`'s database and queue, as a
+/// restarted worker would be.
+pub async fn boot_worker_like(other: &TestApp) -> TestApp {
+    let mut config = other.config.clone();
+    // the database is shared, not fresh
+    config.database.dangerously_recreate = false;
+    config.database.dangerously_truncate = false;
+    let boot = App::boot(
+        StartMode::WorkerOnly { tags: vec![] },
+        &Environment::Test,
+        config.clone(),
+    )
+    .await
+    .expect("boot a second worker");
+    TestApp {
+        boot,
+        db: TestDb::Borrowed,
+        config,
+        queue_file: None,
+    }
+}
+
+async fn boot_with(mut config: loco_rs::config::Config, mode: StartMode) -> TestApp {
     let unique = format!("portal_test_{}", random_token(6));
     let db = if config.database.uri.starts_with("postgres") {
         let mut url = url::Url::parse(&config.database.uri).expect("DATABASE_URL is a URL");
@@ -132,15 +190,23 @@ pub async fn boot() -> TestApp {
         config.database.uri = format!("sqlite://{}?mode=rwc", path.display());
         TestDb::Sqlite(path)
     };
-    let boot = App::boot(StartMode::ServerOnly, &Environment::Test, config)
+    let boot = App::boot(mode, &Environment::Test, config.clone())
         .await
         .expect("boot the app on a fresh test database");
-    TestApp { boot, db }
+    TestApp {
+        boot,
+        db,
+        config,
+        queue_file: None,
+    }
 }
 
 /// Boots the app on a database of its own, with the demo data loaded.
 pub async fn boot_with_demo() -> TestApp {
-    let app = boot().await;
+    with_demo(boot().await).await
+}
+
+pub async fn with_demo(app: TestApp) -> TestApp {
     demo::load(&app.app_context.db, &secrets(&app.app_context))
         .await
         .expect("load demo data");

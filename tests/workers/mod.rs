@@ -1,1 +1,4 @@
+mod sign_in_mail;
 
+/// The Redis queue is one shared server: queue tests take turns.
+pub static QUEUE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -1,0 +1,85 @@
+// Shared helpers for the browser journeys: launch Chromium, audit with axe,
+// and read the mail the server sent to the SMTP sink's Maildir.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+
+export const BASE = process.env.BASE_URL;
+const MAILDIR = process.env.TEST_MAILDIR;
+if (!BASE || !MAILDIR) {
+  throw new Error('run the browser tests through scripts/test (it starts the server and the SMTP sink and sets BASE_URL and TEST_MAILDIR)');
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Fails with the list of axe violations on the current page. */
+export async function audit(page, name) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const violations = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(violations, [], `axe found violations on ${name}`);
+}
+
+function decode(body, encoding) {
+  if (/base64/i.test(encoding)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (/quoted-printable/i.test(encoding)) {
+    return Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  }
+  return body;
+}
+
+/** The text/plain part of a raw RFC 5322 message. */
+function textPart(raw) {
+  const parts = raw.split(/\r?\n--[^\r\n]+\r?\n/);
+  for (const part of parts) {
+    const [head, ...rest] = part.split(/\r?\n\r?\n/);
+    if (/content-type:\s*text\/plain/i.test(head)) {
+      const encoding = (head.match(/content-transfer-encoding:\s*(\S+)/i) || [])[1] || '7bit';
+      return decode(rest.join('\n\n'), encoding);
+    }
+  }
+  return raw;
+}
+
+function messagesTo(address) {
+  const found = [];
+  for (const sub of ['new', 'cur']) {
+    const dir = path.join(MAILDIR, sub);
+    if (!fs.existsSync(dir)) continue;
+    for (const file of fs.readdirSync(dir)) {
+      const full = path.join(dir, file);
+      const raw = fs.readFileSync(full, 'utf8');
+      const to = (raw.match(/^To:\s*(.+)$/im) || [])[1] || '';
+      if (to.includes(address)) found.push({ mtime: fs.statSync(full).mtimeMs, text: textPart(raw) });
+    }
+  }
+  return found.sort((a, b) => a.mtime - b.mtime);
+}
+
+/** How many messages `address` has received so far. */
+export function mailCount(address) {
+  return messagesTo(address).length;
+}
+
+/** Waits for message number `count` to `address` and returns its text. */
+export async function waitForMail(address, count) {
+  for (let i = 0; i < 100; i += 1) {
+    const all = messagesTo(address);
+    if (all.length >= count) return all[count - 1].text;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${address} did not receive message #${count} within 10 s`);
+}
+
+export function linkIn(text, pathPart) {
+  const link = text.split(/\s+/).find((w) => w.startsWith('http') && w.includes(pathPart));
+  assert.ok(link, `no link with ${pathPart} in: ${text}`);
+  return link;
+}

@@ -397,8 +397,25 @@ async fn subscribe(
     .await?)
 }
 
-fn renewal_key(sub: &subscriptions::Model, period_start: DateTime<FixedOffset>) -> String {
-    format!("renewal:{}:{}", sub.pid, period_start.timestamp())
+/// The renewal charge attempt for the period starting at `start`.
+fn renewal(
+    sub: &subscriptions::Model,
+    price: &prices::Model,
+    description: &str,
+    start: DateTime<FixedOffset>,
+) -> NewCharge {
+    NewCharge {
+        customer_id: sub.customer_id,
+        subscription_id: Some(sub.id),
+        payment_method_id: sub.payment_method_id,
+        amount: price.unit_amount * i64::from(sub.quantity),
+        currency: price.currency.clone(),
+        description: format!("{description} ({})", price.interval_words()),
+        attempt: 1,
+        idempotency_key: format!("renewal:{}:{}", sub.pid, start.timestamp()),
+        period_start: Some(start),
+        period_end: Some(price.period_end(start)),
+    }
 }
 
 /// History: `periods` paid periods from the subscription's start (the first
@@ -413,23 +430,12 @@ async fn renew_paid(
     periods: u32,
 ) -> Result<subscriptions::Model> {
     let mut start = sub.current_period_start;
-    let mut end = price.period_end(start);
+    let mut last_start = start;
     for _ in 0..periods {
         let charge = charges::Model::record_attempt(
             db,
             workspace_id,
-            &NewCharge {
-                customer_id: sub.customer_id,
-                subscription_id: Some(sub.id),
-                payment_method_id: sub.payment_method_id,
-                amount: price.unit_amount * i64::from(sub.quantity),
-                currency: price.currency.clone(),
-                description: format!("{description} ({})", price.interval_words()),
-                attempt: 1,
-                idempotency_key: renewal_key(&sub, start),
-                period_start: Some(start),
-                period_end: Some(end),
-            },
+            &renewal(&sub, price, description, start),
         )
         .await?;
         let mut paid = charge.into_active_model();
@@ -438,24 +444,14 @@ async fn renew_paid(
             .mark_paid(db, &format!("ch_sandbox_{}", random_token(12)), start)
             .await?;
         invoices::Model::issue_for_charge(db, workspace_id, paid.id, start).await?;
-        start = end;
-        end = price.period_end(start);
+        last_start = start;
+        start = price.period_end(start);
     }
-    // step back: `start` is now the end of the last paid period
-    let last_start = paid_period_start(price, sub.current_period_start, periods);
     let mut current = sub.into_active_model();
     current.current_period_start = Set(last_start);
-    current.current_period_end = Set(price.period_end(last_start));
-    current.next_renewal_at = Set(Some(price.period_end(last_start)));
+    current.current_period_end = Set(start);
+    current.next_renewal_at = Set(Some(start));
     Ok(current.update(db).await?)
-}
-
-fn paid_period_start(
-    price: &prices::Model,
-    first: DateTime<FixedOffset>,
-    periods: u32,
-) -> DateTime<FixedOffset> {
-    (1..periods).fold(first, |start, _| price.period_end(start))
 }
 
 /// The renewal at the end of the current period was declined: the
@@ -469,23 +465,9 @@ async fn fail_renewal(
     now: DateTime<FixedOffset>,
 ) -> Result<subscriptions::Model> {
     let start = sub.current_period_end;
-    let charge = charges::Model::record_attempt(
-        db,
-        workspace_id,
-        &NewCharge {
-            customer_id: sub.customer_id,
-            subscription_id: Some(sub.id),
-            payment_method_id: sub.payment_method_id,
-            amount: price.unit_amount * i64::from(sub.quantity),
-            currency: price.currency.clone(),
-            description: format!("{description} ({})", price.interval_words()),
-            attempt: 1,
-            idempotency_key: renewal_key(&sub, start),
-            period_start: Some(start),
-            period_end: Some(price.period_end(start)),
-        },
-    )
-    .await?;
+    let charge =
+        charges::Model::record_attempt(db, workspace_id, &renewal(&sub, price, description, start))
+            .await?;
     let mut failed = charge.into_active_model();
     failed.created_at = Set(start);
     failed

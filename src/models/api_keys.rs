@@ -2,7 +2,6 @@
 //! created; we keep its keyed hash and a short prefix to recognise it by.
 use chrono::{DateTime, FixedOffset};
 use loco_rs::prelude::*;
-use uuid::Uuid;
 
 pub use super::_entities::api_keys::{self, ActiveModel, Column, Entity, Model};
 use crate::secrets::{random_token, Secrets};
@@ -16,13 +15,7 @@ impl ActiveModelBehavior for ActiveModel {
     where
         C: ConnectionTrait,
     {
-        let mut this = self;
-        if insert {
-            this.pid = Set(Uuid::new_v4());
-        } else if this.updated_at.is_unchanged() {
-            this.updated_at = Set(chrono::Utc::now().into());
-        }
-        Ok(this)
+        Ok(super::stamp!(self, insert))
     }
 }
 

@@ -4,7 +4,6 @@
 use chrono::{DateTime, FixedOffset};
 use loco_rs::prelude::*;
 use sea_orm::SqlErr;
-use uuid::Uuid;
 
 pub use super::_entities::charges::{self, ActiveModel, Column, Entity, Model};
 use super::money::{is_currency_code, Money};
@@ -74,13 +73,7 @@ impl ActiveModelBehavior for ActiveModel {
                 "a charge needs a non-negative amount and an ISO currency".into(),
             ));
         }
-        let mut this = self;
-        if insert {
-            this.pid = Set(Uuid::new_v4());
-        } else if this.updated_at.is_unchanged() {
-            this.updated_at = Set(chrono::Utc::now().into());
-        }
-        Ok(this)
+        Ok(super::stamp!(self, insert))
     }
 }
 
@@ -153,12 +146,7 @@ impl Model {
         customer_id: i64,
         id: i64,
     ) -> ModelResult<Self> {
-        Entity::find_by_id(id)
-            .in_tenant(workspace_id)
-            .filter(Column::CustomerId.eq(customer_id))
-            .one(db)
-            .await?
-            .ok_or(ModelError::EntityNotFound)
+        super::tenancy::find_for_customer::<Entity>(db, workspace_id, customer_id, id).await
     }
 
     /// Billing history, newest first, with keyset pagination on

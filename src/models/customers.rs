@@ -5,7 +5,6 @@ use chrono::{DateTime, FixedOffset};
 use loco_rs::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
-use uuid::Uuid;
 
 use super::{
     audit_events::{self, Actor},
@@ -89,13 +88,7 @@ impl ActiveModelBehavior for ActiveModel {
         C: ConnectionTrait,
     {
         self.validate()?;
-        let mut this = self;
-        if insert {
-            this.pid = Set(Uuid::new_v4());
-        } else if this.updated_at.is_unchanged() {
-            this.updated_at = Set(chrono::Utc::now().into());
-        }
-        Ok(this)
+        Ok(super::stamp!(self, insert))
     }
 }
 

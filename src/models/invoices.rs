@@ -7,7 +7,6 @@ use loco_rs::prelude::*;
 use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::TransactionSession as _;
 use serde_json::json;
-use uuid::Uuid;
 
 pub use super::_entities::invoices::{self, ActiveModel, Column, Entity, Model};
 use super::{charges, customers, money::Money, workspaces};
@@ -21,13 +20,7 @@ impl ActiveModelBehavior for ActiveModel {
     where
         C: ConnectionTrait,
     {
-        let mut this = self;
-        if insert {
-            this.pid = Set(Uuid::new_v4());
-        } else if this.updated_at.is_unchanged() {
-            this.updated_at = Set(chrono::Utc::now().into());
-        }
-        Ok(this)
+        Ok(super::stamp!(self, insert))
     }
 }
 
@@ -139,12 +132,7 @@ impl Model {
         customer_id: i64,
         id: i64,
     ) -> ModelResult<Self> {
-        Entity::find_by_id(id)
-            .in_tenant(workspace_id)
-            .filter(Column::CustomerId.eq(customer_id))
-            .one(db)
-            .await?
-            .ok_or(ModelError::EntityNotFound)
+        super::tenancy::find_for_customer::<Entity>(db, workspace_id, customer_id, id).await
     }
 
     #[must_use]

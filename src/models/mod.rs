@@ -2,6 +2,21 @@ pub mod _entities;
 pub mod money;
 pub mod tenancy;
 
+/// Gives a new row its public id and a changed row a fresh `updated_at`,
+/// as Loco's generated models do; used in `before_save`.
+macro_rules! stamp {
+    ($this:expr, $insert:expr) => {{
+        let mut this = $this;
+        if $insert {
+            this.pid = sea_orm::ActiveValue::Set(uuid::Uuid::new_v4());
+        } else if this.updated_at.is_unchanged() {
+            this.updated_at = sea_orm::ActiveValue::Set(chrono::Utc::now().into());
+        }
+        this
+    }};
+}
+pub(crate) use stamp;
+
 pub mod api_keys;
 pub mod audit_events;
 pub mod charges;

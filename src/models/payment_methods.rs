@@ -3,7 +3,6 @@
 //! are kept; a card number or CVC never reaches this model.
 use chrono::{Datelike, Utc};
 use loco_rs::prelude::*;
-use uuid::Uuid;
 
 pub use super::_entities::payment_methods::{self, ActiveModel, Column, Entity, Model};
 
@@ -86,13 +85,7 @@ impl ActiveModelBehavior for ActiveModel {
         C: ConnectionTrait,
     {
         self.validate()?;
-        let mut this = self;
-        if insert {
-            this.pid = Set(Uuid::new_v4());
-        } else if this.updated_at.is_unchanged() {
-            this.updated_at = Set(chrono::Utc::now().into());
-        }
-        Ok(this)
+        Ok(super::stamp!(self, insert))
     }
 }
 
@@ -177,12 +170,7 @@ impl Model {
         customer_id: i64,
         id: i64,
     ) -> ModelResult<Self> {
-        Entity::find_by_id(id)
-            .in_tenant(workspace_id)
-            .filter(Column::CustomerId.eq(customer_id))
-            .one(db)
-            .await?
-            .ok_or(ModelError::EntityNotFound)
+        super::tenancy::find_for_customer::<Entity>(db, workspace_id, customer_id, id).await
     }
 
     #[must_use]

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Days, FixedOffset, Months};
 use loco_rs::prelude::*;
 use serde::Deserialize;
-use uuid::Uuid;
 
 pub use super::_entities::prices::{self, ActiveModel, Column, Entity, Model};
 use super::money::{is_currency_code, Money};
@@ -98,13 +97,7 @@ impl ActiveModelBehavior for ActiveModel {
         C: ConnectionTrait,
     {
         self.validate()?;
-        let mut this = self;
-        if insert {
-            this.pid = Set(Uuid::new_v4());
-        } else if this.updated_at.is_unchanged() {
-            this.updated_at = Set(chrono::Utc::now().into());
-        }
-        Ok(this)
+        Ok(super::stamp!(self, insert))
     }
 }
 

@@ -1,6 +1,5 @@
 //! What a merchant sells; its prices say how much and how often.
 use loco_rs::prelude::*;
-use uuid::Uuid;
 
 pub use super::_entities::products::{self, ActiveModel, Column, Entity, Model};
 
@@ -13,13 +12,7 @@ impl ActiveModelBehavior for ActiveModel {
         if super::field(&self.name).is_some_and(|n| n.trim().is_empty()) {
             return Err(DbErr::Custom("a product needs a name".into()));
         }
-        let mut this = self;
-        if insert {
-            this.pid = Set(Uuid::new_v4());
-        } else if this.updated_at.is_unchanged() {
-            this.updated_at = Set(chrono::Utc::now().into());
-        }
-        Ok(this)
+        Ok(super::stamp!(self, insert))
     }
 }
 

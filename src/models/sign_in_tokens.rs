@@ -41,6 +41,7 @@ impl Model {
     ///
     /// # Errors
     /// `EntityNotFound` when the customer is not in this workspace.
+    #[allow(clippy::too_many_arguments)]
     pub async fn issue(
         db: &impl ConnectionTrait,
         secrets: &Secrets,

@@ -2,7 +2,6 @@
 //! payment method that pays upcoming renewals.
 use chrono::{DateTime, Days, FixedOffset};
 use loco_rs::prelude::*;
-use uuid::Uuid;
 
 pub use super::_entities::subscriptions::{self, ActiveModel, Column, Entity, Model};
 
@@ -63,13 +62,7 @@ impl ActiveModelBehavior for ActiveModel {
         if super::field(&self.quantity).is_some_and(|q| q < 1) {
             return Err(DbErr::Custom("quantity must be at least 1".into()));
         }
-        let mut this = self;
-        if insert {
-            this.pid = Set(Uuid::new_v4());
-        } else if this.updated_at.is_unchanged() {
-            this.updated_at = Set(chrono::Utc::now().into());
-        }
-        Ok(this)
+        Ok(super::stamp!(self, insert))
     }
 }
 
@@ -149,12 +142,7 @@ impl Model {
         customer_id: i64,
         id: i64,
     ) -> ModelResult<Self> {
-        Entity::find_by_id(id)
-            .in_tenant(workspace_id)
-            .filter(Column::CustomerId.eq(customer_id))
-            .one(db)
-            .await?
-            .ok_or(ModelError::EntityNotFound)
+        super::tenancy::find_for_customer::<Entity>(db, workspace_id, customer_id, id).await
     }
 
     #[must_use]

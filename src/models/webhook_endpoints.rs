@@ -3,7 +3,6 @@
 use base64::Engine as _;
 use loco_rs::prelude::*;
 use rand::RngCore;
-use uuid::Uuid;
 
 pub use super::_entities::webhook_endpoints::{self, ActiveModel, Column, Entity, Model};
 
@@ -28,13 +27,7 @@ impl ActiveModelBehavior for ActiveModel {
         C: ConnectionTrait,
     {
         self.validate()?;
-        let mut this = self;
-        if insert {
-            this.pid = Set(Uuid::new_v4());
-        } else if this.updated_at.is_unchanged() {
-            this.updated_at = Set(chrono::Utc::now().into());
-        }
-        Ok(this)
+        Ok(super::stamp!(self, insert))
     }
 }
 

@@ -2,7 +2,6 @@
 //! actions its customers get, the dunning schedule and the seller details.
 use loco_rs::prelude::*;
 use serde::Deserialize;
-use uuid::Uuid;
 
 pub use super::_entities::workspaces::{self, ActiveModel, Column, Entity, Model};
 
@@ -149,13 +148,7 @@ impl ActiveModelBehavior for ActiveModel {
         C: ConnectionTrait,
     {
         self.validate()?;
-        let mut this = self;
-        if insert {
-            this.pid = ActiveValue::Set(Uuid::new_v4());
-        } else if this.updated_at.is_unchanged() {
-            this.updated_at = ActiveValue::Set(chrono::Utc::now().into());
-        }
-        Ok(this)
+        Ok(super::stamp!(self, insert))
     }
 }
 

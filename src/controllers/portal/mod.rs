@@ -70,6 +70,69 @@ pub(crate) fn accept_language(headers: &HeaderMap) -> Option<&str> {
         .and_then(|v| v.to_str().ok())
 }
 
+/// A page shown before sign-in: the workspace, the visitor's language and the
+/// double-submit CSRF pair (the cookie's value as it came in, and the token
+/// the next form will carry).
+pub(crate) struct Anonymous {
+    pub workspace: workspaces::Model,
+    pub jar: CookieJar,
+    pub data: serde_json::Value,
+    csrf_cookie: String,
+}
+
+impl Anonymous {
+    pub(crate) async fn open(
+        ctx: &AppContext,
+        slug: &str,
+        headers: &HeaderMap,
+        jar: CookieJar,
+    ) -> Result<Self> {
+        let workspace = workspace(ctx, slug).await?;
+        let csrf_cookie = jar
+            .get(CSRF_COOKIE)
+            .map(|c| c.value().to_string())
+            .unwrap_or_default();
+        let (jar, csrf) = anonymous_csrf(ctx, slug, jar)?;
+        let lang = crate::locale::pick(None, accept_language(headers), &workspace.default_locale);
+        let data = serde_json::json!({
+            "lang": lang,
+            "workspace": crate::views::portal::Branding::from(&workspace),
+            "csrf_token": csrf,
+        });
+        Ok(Self {
+            workspace,
+            jar,
+            data,
+            csrf_cookie,
+        })
+    }
+
+    /// Did the submitted form carry the token from this browser's cookie?
+    pub(crate) fn csrf_ok(&self, submitted: &str) -> bool {
+        csrf_matches(&self.csrf_cookie, submitted)
+    }
+
+    pub(crate) fn lang(&self) -> String {
+        self.data["lang"]
+            .as_str()
+            .unwrap_or(crate::locale::DEFAULT)
+            .to_string()
+    }
+
+    pub(crate) fn set(&mut self, key: &str, value: impl serde::Serialize) {
+        self.data[key] = serde_json::json!(value);
+    }
+
+    pub(crate) fn render(
+        self,
+        v: &TeraView,
+        status: StatusCode,
+        template: &str,
+    ) -> Result<Response> {
+        page(v, status, self.jar, template, self.data)
+    }
+}
+
 /// A page answered with a status (422 for a form with errors, 429, 410...).
 pub(crate) fn page(
     v: &TeraView,

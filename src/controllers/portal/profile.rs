@@ -3,7 +3,12 @@
 //! takes effect only once the new address confirms it.
 use std::collections::BTreeMap;
 
-use axum::http::{HeaderMap, StatusCode};
+use std::net::SocketAddr;
+
+use axum::{
+    extract::ConnectInfo,
+    http::{HeaderMap, StatusCode},
+};
 use axum_extra::extract::cookie::CookieJar;
 use chrono::Utc;
 use loco_rs::prelude::*;
@@ -11,13 +16,12 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    accept_language, anonymous_csrf, csrf_matches, page,
     session::{with, SignedIn},
-    workspace, CSRF_COOKIE,
+    sign_in::CsrfForm,
+    Anonymous,
 };
 use crate::{
     access::{Action, Resource},
-    locale,
     mailers::portal::PortalMailer,
     models::{
         audit_events::Actor,
@@ -26,7 +30,6 @@ use crate::{
         workspaces::{self, PortalSection},
     },
     settings::Settings,
-    views::portal::Branding,
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -131,7 +134,7 @@ pub async fn show(
 pub async fn update(
     ViewEngine(v): ViewEngine<TeraView>,
     State(ctx): State<AppContext>,
-    connect: axum::extract::ConnectInfo<std::net::SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     signed_in: SignedIn,
     Form(form): Form<ProfileForm>,
 ) -> Result<Response> {
@@ -164,7 +167,7 @@ pub async fn update(
         "city": form.city, "region": form.region, "postal_code": form.postal_code,
         "country": form.country, "marketing_opt_in": form.marketing_opt_in.is_some(),
     });
-    let ip = connect.0.ip().to_string();
+    let ip = peer.ip().to_string();
     let context = ChangeContext {
         actor: Actor::Customer(signed_in.customer.id),
         ip: Some(&ip),
@@ -240,14 +243,6 @@ pub async fn update(
     }
 }
 
-fn anonymous(workspace: &workspaces::Model, headers: &HeaderMap, csrf: &str) -> serde_json::Value {
-    json!({
-        "lang": locale::pick(None, accept_language(headers), &workspace.default_locale),
-        "workspace": Branding::from(workspace),
-        "csrf_token": csrf,
-    })
-}
-
 /// The link from the confirmation email: a button to confirm (the change
 /// happens on POST, so a mail scanner opening the link changes nothing).
 #[debug_handler]
@@ -258,17 +253,9 @@ pub async fn confirm_email_page(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Result<Response> {
-    let workspace = workspace(&ctx, &slug).await?;
-    let (jar, csrf) = anonymous_csrf(&ctx, &slug, jar)?;
-    let mut data = anonymous(&workspace, &headers, &csrf);
-    data["token"] = json!(token);
-    page(&v, StatusCode::OK, jar, "portal/confirm_email.html", data)
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct CsrfForm {
-    csrf_token: String,
+    let mut page = Anonymous::open(&ctx, &slug, &headers, jar).await?;
+    page.set("token", token);
+    page.render(&v, StatusCode::OK, "portal/confirm_email.html")
 }
 
 #[debug_handler]
@@ -277,37 +264,26 @@ pub async fn confirm_email(
     State(ctx): State<AppContext>,
     Path((slug, token)): Path<(String, String)>,
     headers: HeaderMap,
-    connect: axum::extract::ConnectInfo<std::net::SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     jar: CookieJar,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response> {
-    let workspace = workspace(&ctx, &slug).await?;
-    let expected = jar
-        .get(CSRF_COOKIE)
-        .map(|c| c.value().to_string())
-        .unwrap_or_default();
-    let (jar, csrf) = anonymous_csrf(&ctx, &slug, jar)?;
-    let mut data = anonymous(&workspace, &headers, &csrf);
-    data["token"] = json!(token);
-    if !csrf_matches(&expected, &form.csrf_token) {
-        data["error_key"] = json!("error-form-expired");
-        return page(
-            &v,
-            StatusCode::FORBIDDEN,
-            jar,
-            "portal/confirm_email.html",
-            data,
-        );
+    let mut page = Anonymous::open(&ctx, &slug, &headers, jar).await?;
+    page.set("token", &token);
+    if !page.csrf_ok(&form.csrf_token) {
+        page.set("error_key", "error-form-expired");
+        return page.render(&v, StatusCode::FORBIDDEN, "portal/confirm_email.html");
     }
     let secrets = Settings::from_context(&ctx)?.secrets();
-    let ip = connect.0.ip().to_string();
+    let ip = peer.ip().to_string();
+    let now = Utc::now().fixed_offset();
     match customers::Model::confirm_email_change(
         &ctx.db,
         &secrets,
-        workspace.id,
+        page.workspace.id,
         &token,
         Some(&ip),
-        Utc::now().fixed_offset(),
+        now,
     )
     .await
     {
@@ -315,18 +291,12 @@ pub async fn confirm_email(
             let redirect = format::render()
                 .status(StatusCode::SEE_OTHER)
                 .redirect(&format!("/portal/{slug}/profile?email_changed=1"))?;
-            Ok((jar, redirect).into_response())
+            Ok((page.jar, redirect).into_response())
         }
         Err(ModelError::Message(message)) => {
-            data["error"] = json!(message);
-            page(
-                &v,
-                StatusCode::CONFLICT,
-                jar,
-                "portal/confirm_email.html",
-                data,
-            )
+            page.set("error", message);
+            page.render(&v, StatusCode::CONFLICT, "portal/confirm_email.html")
         }
-        Err(_) => page(&v, StatusCode::GONE, jar, "portal/link_expired.html", data),
+        Err(_) => page.render(&v, StatusCode::GONE, "portal/link_expired.html"),
     }
 }

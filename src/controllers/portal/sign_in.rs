@@ -3,20 +3,22 @@
 //! says whether the email is a customer's. Opening a link (GET) only shows a
 //! "Continue" button; the sign-in is its POST, so mail scanners that prefetch
 //! links cannot use them up.
-use axum::http::{HeaderMap, StatusCode};
+use axum::{
+    extract::ConnectInfo,
+    http::{HeaderMap, StatusCode},
+};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use chrono::Utc;
 use loco_rs::prelude::*;
 use serde::Deserialize;
-use serde_json::json;
+use std::net::SocketAddr;
 
 use super::{
-    accept_language, anonymous_csrf, cookie, csrf_matches, page,
+    cookie,
     session::{landing, SignedIn, SESSION_COOKIE},
-    workspace, CSRF_COOKIE,
+    Anonymous,
 };
 use crate::{
-    locale,
     models::{
         customer_sessions, customers, sign_in_requests,
         sign_in_requests::Limited,
@@ -24,7 +26,6 @@ use crate::{
         workspaces,
     },
     settings::Settings,
-    views::portal::Branding,
     workers::sign_in_mail::{SignInMailArgs, SignInMailWorker},
 };
 
@@ -46,29 +47,7 @@ pub struct CodeForm {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct CsrfForm {
-    csrf_token: String,
-}
-
-fn client_ip(parts: &axum::extract::ConnectInfo<std::net::SocketAddr>) -> String {
-    parts.0.ip().to_string()
-}
-
-fn base(workspace: &workspaces::Model, lang: &str, csrf: &str) -> serde_json::Value {
-    json!({
-        "lang": lang,
-        "workspace": Branding::from(workspace),
-        "csrf_token": csrf,
-    })
-}
-
-fn anon_lang(workspace: &workspaces::Model, headers: &HeaderMap) -> &'static str {
-    locale::pick(None, accept_language(headers), &workspace.default_locale)
-}
-
-fn csrf_cookie_value(jar: &CookieJar) -> String {
-    jar.get(CSRF_COOKIE)
-        .map(|c| c.value().to_string())
-        .unwrap_or_default()
+    pub csrf_token: String,
 }
 
 #[debug_handler]
@@ -79,10 +58,11 @@ pub async fn login_page(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Result<Response> {
-    let workspace = workspace(&ctx, &slug).await?;
-    let (jar, csrf) = anonymous_csrf(&ctx, &slug, jar)?;
-    let data = base(&workspace, anon_lang(&workspace, &headers), &csrf);
-    page(&v, StatusCode::OK, jar, "portal/login.html", data)
+    Anonymous::open(&ctx, &slug, &headers, jar).await?.render(
+        &v,
+        StatusCode::OK,
+        "portal/login.html",
+    )
 }
 
 #[debug_handler]
@@ -91,65 +71,57 @@ pub async fn request_link(
     State(ctx): State<AppContext>,
     Path(slug): Path<String>,
     headers: HeaderMap,
-    connect: axum::extract::ConnectInfo<std::net::SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     jar: CookieJar,
     Form(form): Form<EmailForm>,
 ) -> Result<Response> {
-    let workspace = workspace(&ctx, &slug).await?;
-    let lang = anon_lang(&workspace, &headers);
-    let expected = csrf_cookie_value(&jar);
-    let (jar, csrf) = anonymous_csrf(&ctx, &slug, jar)?;
-    let mut data = base(&workspace, lang, &csrf);
-    data["email"] = json!(form.email.trim());
-
-    if !csrf_matches(&expected, &form.csrf_token) {
-        data["error_key"] = json!("error-form-expired");
-        return page(&v, StatusCode::FORBIDDEN, jar, "portal/login.html", data);
+    let mut page = Anonymous::open(&ctx, &slug, &headers, jar).await?;
+    page.set("email", form.email.trim());
+    if !page.csrf_ok(&form.csrf_token) {
+        page.set("error_key", "error-form-expired");
+        return page.render(&v, StatusCode::FORBIDDEN, "portal/login.html");
     }
     let email = customers::normalize_email(&form.email);
     if !validator::ValidateEmail::validate_email(&email) {
-        data["field_error_key"] = json!("error-email-invalid");
-        return page(
-            &v,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            jar,
-            "portal/login.html",
-            data,
-        );
+        page.set("field_error_key", "error-email-invalid");
+        return page.render(&v, StatusCode::UNPROCESSABLE_ENTITY, "portal/login.html");
     }
     let secrets = Settings::from_context(&ctx)?.secrets();
-    let ip = client_ip(&connect);
+    let ip = peer.ip().to_string();
     let now = Utc::now().fixed_offset();
-    if let Err(limit) =
-        sign_in_requests::Model::admit(&ctx.db, &secrets, workspace.id, &email, Some(&ip), now)
-            .await?
-    {
-        data["error_key"] = json!(match limit {
-            Limited::Email => "error-rate-email",
-            Limited::Ip => "error-rate-ip",
-            Limited::Workspace => "error-rate-workspace",
-        });
-        return page(
-            &v,
-            StatusCode::TOO_MANY_REQUESTS,
-            jar,
-            "portal/login.html",
-            data,
+    let admitted = sign_in_requests::Model::admit(
+        &ctx.db,
+        &secrets,
+        page.workspace.id,
+        &email,
+        Some(&ip),
+        now,
+    )
+    .await?;
+    if let Err(limit) = admitted {
+        page.set(
+            "error_key",
+            match limit {
+                Limited::Email => "error-rate-email",
+                Limited::Ip => "error-rate-ip",
+                Limited::Workspace => "error-rate-workspace",
+            },
         );
+        return page.render(&v, StatusCode::TOO_MANY_REQUESTS, "portal/login.html");
     }
     // Same work for known and unknown emails: the job decides.
     SignInMailWorker::perform_later(
         &ctx,
         SignInMailArgs {
-            workspace_id: workspace.id,
+            workspace_id: page.workspace.id,
             email,
             ip: Some(ip),
-            lang: lang.to_string(),
+            lang: page.lang(),
         },
     )
     .await?;
-    data["minutes"] = json!(VALIDITY_MINUTES);
-    page(&v, StatusCode::OK, jar, "portal/check_email.html", data)
+    page.set("minutes", VALIDITY_MINUTES);
+    page.render(&v, StatusCode::OK, "portal/check_email.html")
 }
 
 #[debug_handler]
@@ -160,26 +132,30 @@ pub async fn continue_page(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Result<Response> {
-    let workspace = workspace(&ctx, &slug).await?;
-    let (jar, csrf) = anonymous_csrf(&ctx, &slug, jar)?;
-    let mut data = base(&workspace, anon_lang(&workspace, &headers), &csrf);
+    let mut page = Anonymous::open(&ctx, &slug, &headers, jar).await?;
     let secrets = Settings::from_context(&ctx)?.secrets();
     let now = Utc::now().fixed_offset();
-    match sign_in_tokens::Model::find_by_token(&ctx.db, &secrets, workspace.id, &token).await {
+    let found =
+        sign_in_tokens::Model::find_by_token(&ctx.db, &secrets, page.workspace.id, &token).await;
+    match found {
         Ok(link) if link.purpose == PURPOSE_SIGN_IN && link.is_usable(now) => {
-            data["token"] = json!(token);
-            page(&v, StatusCode::OK, jar, "portal/continue.html", data)
+            page.set("token", token);
+            page.render(&v, StatusCode::OK, "portal/continue.html")
         }
         found => {
+            // prefill the "new link" form for whoever holds the old one
             if let Ok(link) = found {
-                if let Ok(c) =
-                    customers::Model::find_in_workspace(&ctx.db, workspace.id, link.customer_id)
-                        .await
+                if let Ok(c) = customers::Model::find_in_workspace(
+                    &ctx.db,
+                    page.workspace.id,
+                    link.customer_id,
+                )
+                .await
                 {
-                    data["email"] = json!(c.email);
+                    page.set("email", c.email);
                 }
             }
-            page(&v, StatusCode::GONE, jar, "portal/link_expired.html", data)
+            page.render(&v, StatusCode::GONE, "portal/link_expired.html")
         }
     }
 }
@@ -190,7 +166,7 @@ async fn sign_in(
     workspace: &workspaces::Model,
     customer_id: i64,
     headers: &HeaderMap,
-    ip: &str,
+    peer: SocketAddr,
     jar: CookieJar,
 ) -> Result<Response> {
     let secrets = Settings::from_context(ctx)?.secrets();
@@ -203,7 +179,7 @@ async fn sign_in(
         &secrets,
         workspace.id,
         customer_id,
-        Some(ip),
+        Some(&peer.ip().to_string()),
         user_agent,
         Utc::now().fixed_offset(),
     )
@@ -226,26 +202,22 @@ pub async fn redeem_link(
     State(ctx): State<AppContext>,
     Path((slug, token)): Path<(String, String)>,
     headers: HeaderMap,
-    connect: axum::extract::ConnectInfo<std::net::SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     jar: CookieJar,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response> {
-    let workspace = workspace(&ctx, &slug).await?;
-    let lang = anon_lang(&workspace, &headers);
-    let expected = csrf_cookie_value(&jar);
-    let (jar, csrf) = anonymous_csrf(&ctx, &slug, jar)?;
-    let mut data = base(&workspace, lang, &csrf);
-    if !csrf_matches(&expected, &form.csrf_token) {
-        data["token"] = json!(token);
-        data["error_key"] = json!("error-form-expired");
-        return page(&v, StatusCode::FORBIDDEN, jar, "portal/continue.html", data);
+    let mut page = Anonymous::open(&ctx, &slug, &headers, jar).await?;
+    if !page.csrf_ok(&form.csrf_token) {
+        page.set("token", token);
+        page.set("error_key", "error-form-expired");
+        return page.render(&v, StatusCode::FORBIDDEN, "portal/continue.html");
     }
     let secrets = Settings::from_context(&ctx)?.secrets();
     let now = Utc::now().fixed_offset();
     match sign_in_tokens::Model::redeem(
         &ctx.db,
         &secrets,
-        workspace.id,
+        page.workspace.id,
         &token,
         PURPOSE_SIGN_IN,
         now,
@@ -255,15 +227,15 @@ pub async fn redeem_link(
         Ok(link) => {
             sign_in(
                 &ctx,
-                &workspace,
+                &page.workspace,
                 link.customer_id,
                 &headers,
-                &client_ip(&connect),
-                jar,
+                peer,
+                page.jar,
             )
             .await
         }
-        Err(_) => page(&v, StatusCode::GONE, jar, "portal/link_expired.html", data),
+        Err(_) => page.render(&v, StatusCode::GONE, "portal/link_expired.html"),
     }
 }
 
@@ -273,62 +245,51 @@ pub async fn redeem_code(
     State(ctx): State<AppContext>,
     Path(slug): Path<String>,
     headers: HeaderMap,
-    connect: axum::extract::ConnectInfo<std::net::SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     jar: CookieJar,
     Form(form): Form<CodeForm>,
 ) -> Result<Response> {
-    let workspace = workspace(&ctx, &slug).await?;
-    let lang = anon_lang(&workspace, &headers);
-    let expected = csrf_cookie_value(&jar);
-    let (jar, csrf) = anonymous_csrf(&ctx, &slug, jar)?;
-    let mut data = base(&workspace, lang, &csrf);
-    data["email"] = json!(form.email.trim());
-    data["minutes"] = json!(VALIDITY_MINUTES);
-    if !csrf_matches(&expected, &form.csrf_token) {
-        data["error_key"] = json!("error-form-expired");
-        return page(
-            &v,
-            StatusCode::FORBIDDEN,
-            jar,
-            "portal/check_email.html",
-            data,
-        );
+    let mut page = Anonymous::open(&ctx, &slug, &headers, jar).await?;
+    page.set("email", form.email.trim());
+    page.set("minutes", VALIDITY_MINUTES);
+    if !page.csrf_ok(&form.csrf_token) {
+        page.set("error_key", "error-form-expired");
+        return page.render(&v, StatusCode::FORBIDDEN, "portal/check_email.html");
     }
     let secrets = Settings::from_context(&ctx)?.secrets();
     let now = Utc::now().fixed_offset();
-    let redeemed = match customers::Model::find_by_email(&ctx.db, workspace.id, &form.email).await {
-        Ok(customer) => sign_in_tokens::Model::redeem_code(
-            &ctx.db,
-            &secrets,
-            workspace.id,
-            customer.id,
-            &form.code,
-            now,
-        )
-        .await
-        .ok(),
-        Err(_) => None,
-    };
+    let redeemed =
+        match customers::Model::find_by_email(&ctx.db, page.workspace.id, &form.email).await {
+            Ok(customer) => sign_in_tokens::Model::redeem_code(
+                &ctx.db,
+                &secrets,
+                page.workspace.id,
+                customer.id,
+                &form.code,
+                now,
+            )
+            .await
+            .ok(),
+            Err(_) => None,
+        };
     match redeemed {
         Some(link) => {
             sign_in(
                 &ctx,
-                &workspace,
+                &page.workspace,
                 link.customer_id,
                 &headers,
-                &client_ip(&connect),
-                jar,
+                peer,
+                page.jar,
             )
             .await
         }
         None => {
-            data["code_error_key"] = json!("error-code-invalid");
-            page(
+            page.set("code_error_key", "error-code-invalid");
+            page.render(
                 &v,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                jar,
                 "portal/check_email.html",
-                data,
             )
         }
     }

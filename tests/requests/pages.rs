@@ -44,3 +44,9 @@ async fn an_unknown_workspace_is_not_found() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_development_outbox_is_not_mounted_outside_development() {
+    let app = support::boot().await;
+    assert_eq!(app.server().get("/_dev/mail").await.status_code(), 404);
+}

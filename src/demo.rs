@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, FixedOffset, Months, Utc};
 use loco_rs::prelude::*;
 
 use crate::{
+    gateway::sandbox::{hosted, KIND_CARD_SETUP, KIND_PAYPAL},
     models::{
         charges::{self, NewCharge},
         customers::{self, NewCustomer},
@@ -118,7 +119,15 @@ pub async fn load(db: &DatabaseConnection, secrets: &Secrets) -> Result<Loaded> 
         ada.id,
         &ApprovedPayPal {
             gateway: "sandbox".into(),
-            gateway_token: format!("pp_sandbox_{}", random_token(12)),
+            gateway_token: hosted::saved_method(
+                &txn,
+                KIND_PAYPAL,
+                None,
+                None,
+                None,
+                Some("ada.lovelace@example.com"),
+            )
+            .await?,
             email: "ada.lovelace@example.com".into(),
         },
     )
@@ -365,7 +374,15 @@ async fn card(
         customer_id,
         &TokenizedCard {
             gateway: "sandbox".into(),
-            gateway_token: format!("pm_sandbox_{}", random_token(12)),
+            gateway_token: hosted::saved_method(
+                db,
+                KIND_CARD_SETUP,
+                Some(brand),
+                Some(last4),
+                Some((exp_month, exp_year)),
+                None,
+            )
+            .await?,
             brand: brand.into(),
             last4: last4.into(),
             exp_month,

@@ -2,6 +2,7 @@ pub mod access;
 pub mod app;
 pub mod controllers;
 pub mod demo;
+pub mod gateway;
 pub mod initializers;
 pub mod locale;
 pub mod mailers;

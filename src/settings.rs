@@ -13,6 +13,13 @@ pub struct Settings {
     pub demo_data: bool,
     /// Sender address of customer emails; the display name is the workspace's.
     pub mail_from: String,
+    /// Which payment gateway charges and saves methods (`sandbox`).
+    #[serde(default = "default_gateway")]
+    pub gateway: String,
+}
+
+fn default_gateway() -> String {
+    "sandbox".to_string()
 }
 
 impl Settings {

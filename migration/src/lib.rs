@@ -20,6 +20,7 @@ mod m20261125_000015_events;
 mod m20261125_000016_webhook_deliveries;
 mod m20261125_000017_api_keys;
 mod m20261125_000018_sign_in_requests;
+mod m20261125_000019_sandbox_gateway;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000016_webhook_deliveries::Migration),
             Box::new(m20261125_000017_api_keys::Migration),
             Box::new(m20261125_000018_sign_in_requests::Migration),
+            Box::new(m20261125_000019_sandbox_gateway::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -26,7 +26,7 @@ pub const STATUS_ACTIVE: &str = "active";
 pub const STATUS_DETACHED: &str = "detached";
 
 /// A card the gateway has tokenized (after any 3-D Secure step).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenizedCard {
     pub gateway: String,
     pub gateway_token: String,
@@ -37,7 +37,7 @@ pub struct TokenizedCard {
 }
 
 /// A PayPal account the customer approved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApprovedPayPal {
     pub gateway: String,
     pub gateway_token: String,
@@ -114,7 +114,7 @@ impl Model {
             ..Default::default()
         }
         .set_tenant(workspace_id)?;
-        Ok(method.insert(db).await?)
+        save_once(db, workspace_id, customer_id, method).await
     }
 
     /// Saves an approved PayPal account for the customer.
@@ -138,7 +138,44 @@ impl Model {
             ..Default::default()
         }
         .set_tenant(workspace_id)?;
-        Ok(method.insert(db).await?)
+        save_once(db, workspace_id, customer_id, method).await
+    }
+
+    /// Takes one of the customer's methods off their list. If it was the
+    /// default, their oldest remaining method becomes the default. Live
+    /// subscriptions renewing with it keep it; they are returned so the
+    /// caller can say so (and leave the method attached at the gateway).
+    ///
+    /// # Errors
+    /// `EntityNotFound` unless it is this customer's active method.
+    pub async fn remove_for_customer(
+        db: &DatabaseConnection,
+        workspace_id: i64,
+        customer_id: i64,
+        id: i64,
+    ) -> ModelResult<(Self, Vec<super::subscriptions::Model>)> {
+        let method = Self::find_for_customer(db, workspace_id, customer_id, id).await?;
+        if !method.is_active() {
+            return Err(ModelError::EntityNotFound);
+        }
+        let txn = db.begin().await?;
+        let removed = method.into_active_model().detach(&txn).await?;
+        let customer =
+            super::customers::Model::find_in_workspace(&txn, workspace_id, customer_id).await?;
+        if customer.default_payment_method_id == Some(removed.id) {
+            let next = Self::list_active_for_customer(&txn, workspace_id, customer_id)
+                .await?
+                .first()
+                .map(|m| m.id);
+            customer
+                .into_active_model()
+                .set_default_payment_method(&txn, next)
+                .await?;
+        }
+        txn.commit().await?;
+        let renewing =
+            super::subscriptions::Model::live_using_method(db, workspace_id, removed.id).await?;
+        Ok((removed, renewing))
     }
 
     /// The customer's methods still on their list (not detached), oldest first.
@@ -197,6 +234,35 @@ impl Model {
             }
             _ => false,
         }
+    }
+}
+
+/// Inserts a new method; saving the same gateway token again (a reloaded
+/// return page, a double click) returns the method already saved.
+async fn save_once(
+    db: &impl ConnectionTrait,
+    workspace_id: i64,
+    customer_id: i64,
+    method: ActiveModel,
+) -> ModelResult<Model> {
+    let token = super::field(&method.gateway_token).unwrap_or_default();
+    match method.insert(db).await {
+        Ok(saved) => Ok(saved),
+        Err(err)
+            if matches!(
+                err.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            Entity::find()
+                .in_tenant(workspace_id)
+                .filter(Column::CustomerId.eq(customer_id))
+                .filter(Column::GatewayToken.eq(token))
+                .one(db)
+                .await?
+                .ok_or(ModelError::EntityNotFound)
+        }
+        Err(err) => Err(err.into()),
     }
 }
 

@@ -145,6 +145,23 @@ impl Model {
         super::tenancy::find_for_customer::<Entity>(db, workspace_id, customer_id, id).await
     }
 
+    /// Subscriptions that still renew (not cancelled) with this method.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn live_using_method(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        payment_method_id: i64,
+    ) -> ModelResult<Vec<Self>> {
+        Ok(Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::PaymentMethodId.eq(payment_method_id))
+            .filter(Column::Status.ne(Status::Cancelled.as_str()))
+            .all(db)
+            .await?)
+    }
+
     #[must_use]
     pub fn status(&self) -> Option<Status> {
         Status::parse(&self.status)
@@ -152,6 +169,20 @@ impl Model {
 }
 
 impl ActiveModel {
+    /// Upcoming renewals charge this method (the caller checked it is one
+    /// of the customer's active methods).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn set_renewal_method(
+        mut self,
+        db: &impl ConnectionTrait,
+        payment_method_id: i64,
+    ) -> ModelResult<Model> {
+        self.payment_method_id = Set(Some(payment_method_id));
+        Ok(self.update(db).await?)
+    }
+
     /// Ends the subscription now; it will not renew again.
     ///
     /// # Errors

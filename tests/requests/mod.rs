@@ -1,5 +1,6 @@
 mod api;
 mod isolation;
 mod pages;
+mod payment_methods;
 mod profile;
 mod sign_in;

@@ -278,3 +278,76 @@ pub async fn sign_in(server: &TestServer, ctx: &AppContext, customer: &customers
     assert_eq!(done.status_code(), 303, "{}", done.text());
     done.cookie("portal_session").value().to_string()
 }
+
+/// The path (and query) of an absolute URL the app produced.
+pub fn path_of(url: &str) -> String {
+    url::Url::parse(url).map_or_else(
+        |_| url.to_string(),
+        |u| {
+            format!(
+                "{}{}",
+                u.path(),
+                u.query().map(|q| format!("?{q}")).unwrap_or_default()
+            )
+        },
+    )
+}
+
+pub const TEST_CARD_NUMBERS: [&str; 8] = [
+    "4242424242424242",
+    "5555555555554444",
+    "4000000000000002",
+    "4000000000000069",
+    "4000000000000341",
+    "4000000000009995",
+    "4000002760003184",
+    "4000008400001629",
+];
+
+impl TestApp {
+    /// No test card number is anywhere in this app's database: the SQLite
+    /// file's bytes, or every row of every table on PostgreSQL.
+    pub async fn assert_no_card_numbers(&self) {
+        match &self.db {
+            TestDb::Sqlite(path) => {
+                for suffix in ["", "-wal"] {
+                    let Ok(bytes) = std::fs::read(format!("{}{suffix}", path.display())) else {
+                        continue;
+                    };
+                    let text = String::from_utf8_lossy(&bytes);
+                    for number in TEST_CARD_NUMBERS {
+                        assert!(
+                            !text.contains(number),
+                            "card number {number} found in the database file"
+                        );
+                    }
+                }
+            }
+            TestDb::Postgres { .. } | TestDb::Borrowed => {
+                let db = &self.app_context.db;
+                let tables = db
+                    .query_all_raw(sea_orm::Statement::from_string(
+                        db.get_database_backend(),
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+                    ))
+                    .await
+                    .unwrap();
+                for row in tables {
+                    let table: String = row.try_get("", "tablename").unwrap();
+                    for number in TEST_CARD_NUMBERS {
+                        let found = db
+                            .query_one_raw(sea_orm::Statement::from_string(
+                                db.get_database_backend(),
+                                format!(r#"SELECT count(*) AS n FROM "{table}" t WHERE t::text LIKE '%{number}%'"#),
+                            ))
+                            .await
+                            .unwrap()
+                            .unwrap();
+                        let n: i64 = found.try_get("", "n").unwrap();
+                        assert_eq!(n, 0, "card number {number} found in table {table}");
+                    }
+                }
+            }
+        }
+    }
+}

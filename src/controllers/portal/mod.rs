@@ -10,6 +10,7 @@ use subtle::ConstantTimeEq;
 
 use crate::{models::workspaces, secrets::random_token, settings::Settings};
 
+mod payment_methods;
 mod profile;
 mod sections;
 pub mod session;
@@ -177,7 +178,29 @@ pub fn routes() -> Routes {
         .add("/logout", post(sign_in::logout))
         .add("/subscriptions", get(sections::subscriptions))
         .add("/subscriptions/{id}", get(sections::subscription))
-        .add("/payment-methods", get(sections::payment_methods))
+        .add(
+            "/subscriptions/{id}/payment-method",
+            post(payment_methods::set_renewal_method),
+        )
+        .add("/payment-methods", get(payment_methods::index))
+        .add("/payment-methods/cards", post(payment_methods::add_card))
+        .add(
+            "/payment-methods/cards/return",
+            get(payment_methods::card_return),
+        )
+        .add("/payment-methods/paypal", post(payment_methods::add_paypal))
+        .add(
+            "/payment-methods/paypal/return",
+            get(payment_methods::paypal_return),
+        )
+        .add(
+            "/payment-methods/{id}/default",
+            post(payment_methods::make_default),
+        )
+        .add(
+            "/payment-methods/{id}/remove",
+            get(payment_methods::confirm_remove).post(payment_methods::remove),
+        )
         .add("/billing", get(sections::billing_history))
         .add("/profile", get(profile::show).post(profile::update))
         .add(

@@ -43,11 +43,18 @@ pub async fn subscriptions(
     )
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SubscriptionNotice {
+    method_changed: Option<String>,
+}
+
 #[debug_handler]
 pub async fn subscription(
     ViewEngine(v): ViewEngine<TeraView>,
     State(ctx): State<AppContext>,
     Path((_slug, id)): Path<(String, i64)>,
+    Query(notice): Query<SubscriptionNotice>,
     signed_in: SignedIn,
 ) -> Result<Response> {
     open(&ctx, &signed_in, PortalSection::Subscriptions).await?;
@@ -59,41 +66,38 @@ pub async fn subscription(
     )
     .await
     .map_err(|_| Error::NotFound)?;
-    let detail =
-        SubscriptionDetail::load(&ctx.db, &signed_in.workspace, &signed_in.customer, sub).await?;
-    format::render().view(
-        &v,
-        "portal/subscription.html",
-        with(
-            signed_in.layout(Some(PortalSection::Subscriptions)),
-            json!({ "subscription": detail }),
-        ),
-    )
+    let extra =
+        json!({ "notice_key": notice.method_changed.map(|_| "subscription-method-changed") });
+    subscription_page(&v, &ctx, &signed_in, sub, axum::http::StatusCode::OK, extra).await
 }
 
-#[debug_handler]
-pub async fn payment_methods(
-    ViewEngine(v): ViewEngine<TeraView>,
-    State(ctx): State<AppContext>,
-    signed_in: SignedIn,
+/// A subscription's page, with the methods it may switch its renewals to.
+pub(super) async fn subscription_page(
+    v: &TeraView,
+    ctx: &AppContext,
+    signed_in: &SignedIn,
+    sub: subscriptions::Model,
+    status: axum::http::StatusCode,
+    extra: serde_json::Value,
 ) -> Result<Response> {
-    open(&ctx, &signed_in, PortalSection::PaymentMethods).await?;
-    let methods = payment_methods::Model::list_active_for_customer(
-        &ctx.db,
-        signed_in.workspace.id,
-        signed_in.customer.id,
-    )
-    .await?;
-    let rows: Vec<_> = methods
-        .iter()
-        .map(|m| MethodRow::new(m, signed_in.customer.default_payment_method_id))
-        .collect();
-    format::render().view(
-        &v,
-        "portal/payment_methods.html",
+    let ws = &signed_in.workspace;
+    let detail = SubscriptionDetail::load(&ctx.db, ws, &signed_in.customer, sub).await?;
+    let methods: Vec<_> =
+        payment_methods::Model::list_active_for_customer(&ctx.db, ws.id, signed_in.customer.id)
+            .await?
+            .iter()
+            .map(|m| MethodRow::new(m, signed_in.customer.default_payment_method_id))
+            .collect();
+    let can_change = ws.allow_change_renewal_method && detail.status != "cancelled";
+    format::render().status(status).view(
+        v,
+        "portal/subscription.html",
         with(
-            signed_in.layout(Some(PortalSection::PaymentMethods)),
-            json!({ "methods": rows }),
+            with(
+                signed_in.layout(Some(PortalSection::Subscriptions)),
+                json!({ "subscription": detail, "methods": methods, "can_change_method": can_change }),
+            ),
+            extra,
         ),
     )
 }

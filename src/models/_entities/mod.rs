@@ -13,6 +13,8 @@ pub mod memberships;
 pub mod payment_methods;
 pub mod prices;
 pub mod products;
+pub mod sandbox_charges;
+pub mod sandbox_sessions;
 pub mod sign_in_requests;
 pub mod sign_in_tokens;
 pub mod subscriptions;

@@ -11,6 +11,8 @@ pub use super::memberships::Entity as Memberships;
 pub use super::payment_methods::Entity as PaymentMethods;
 pub use super::prices::Entity as Prices;
 pub use super::products::Entity as Products;
+pub use super::sandbox_charges::Entity as SandboxCharges;
+pub use super::sandbox_sessions::Entity as SandboxSessions;
 pub use super::sign_in_requests::Entity as SignInRequests;
 pub use super::sign_in_tokens::Entity as SignInTokens;
 pub use super::subscriptions::Entity as Subscriptions;

@@ -1,4 +1,5 @@
 mod api;
+mod gateway_contract;
 mod isolation;
 mod pages;
 mod payment_methods;

@@ -1,0 +1,186 @@
+//! The payment gateway contract: what every `PaymentGateway` must do. Each
+//! gateway comes with a cardholder that completes its hosted steps the way a
+//! person would (here: the sandbox's pages, through HTTP).
+use axum_test::TestServer;
+use portal::gateway::{
+    sandbox::SandboxGateway, CardSetup, ChargeOutcome, ChargeRequest, Hosted, PaymentGateway,
+    SetupRequest,
+};
+
+use crate::support::{self, path_of};
+
+/// Completes a gateway's hosted pages as the cardholder.
+#[async_trait::async_trait(?Send)]
+trait Cardholder {
+    /// Enters `number` on the card form and passes or fails the challenge.
+    async fn save_card(&self, hosted: &Hosted, number: &str, pass_3ds: bool);
+    /// Passes or fails the authentication a charge asked for.
+    async fn authenticate(&self, url: &str, pass: bool);
+}
+
+struct SandboxCardholder(TestServer);
+
+#[async_trait::async_trait(?Send)]
+impl Cardholder for SandboxCardholder {
+    async fn save_card(&self, hosted: &Hosted, number: &str, pass_3ds: bool) {
+        let form = path_of(&hosted.url);
+        let next = self
+            .0
+            .post(&form)
+            .form(&[("number", number), ("expiry", "12/34"), ("cvc", "123")])
+            .await;
+        let next = path_of(next.header("location").to_str().unwrap());
+        if next.starts_with("/sandbox/3ds/") {
+            self.0
+                .post(&next)
+                .form(&[("action", if pass_3ds { "pass" } else { "fail" })])
+                .await;
+        }
+    }
+
+    async fn authenticate(&self, url: &str, pass: bool) {
+        let path = path_of(url);
+        assert_eq!(self.0.get(&path).await.status_code(), 200);
+        self.0
+            .post(&path)
+            .form(&[("action", if pass { "pass" } else { "fail" })])
+            .await;
+    }
+}
+
+fn setup() -> SetupRequest {
+    SetupRequest {
+        return_url: "http://127.0.0.1:5150/portal/acme/payment-methods/cards/return".into(),
+        customer_email: "grace@example.com".into(),
+    }
+}
+
+fn charge(token: &str, key: &str, off_session: bool) -> ChargeRequest {
+    ChargeRequest {
+        token: token.into(),
+        amount: 2900,
+        currency: "USD".into(),
+        description: "Cloud Pro".into(),
+        idempotency_key: key.into(),
+        off_session,
+        return_url: Some("http://127.0.0.1:5150/portal/acme/billing".into()),
+    }
+}
+
+async fn saved_token(
+    gateway: &dyn PaymentGateway,
+    holder: &dyn Cardholder,
+    number: &str,
+) -> String {
+    let hosted = gateway.start_card_setup(&setup()).await.unwrap();
+    holder.save_card(&hosted, number, true).await;
+    match gateway.confirm_card_setup(&hosted.reference).await.unwrap() {
+        CardSetup::Saved(card) => {
+            assert_eq!(card.last4, number[number.len() - 4..]);
+            card.gateway_token
+        }
+        other => panic!("{number} was not saved: {other:?}"),
+    }
+}
+
+/// The contract, for any gateway and its cardholder.
+async fn contract(gateway: &dyn PaymentGateway, holder: &dyn Cardholder) {
+    // saving a card: 3DS passed
+    let good = saved_token(gateway, holder, "4242424242424242").await;
+
+    // 3DS failed: nothing to save
+    let hosted = gateway.start_card_setup(&setup()).await.unwrap();
+    holder.save_card(&hosted, "4242424242424242", false).await;
+    assert!(matches!(
+        gateway.confirm_card_setup(&hosted.reference).await.unwrap(),
+        CardSetup::Failed { .. }
+    ));
+
+    // abandoned before the card form: nothing to save
+    let hosted = gateway.start_card_setup(&setup()).await.unwrap();
+    assert!(matches!(
+        gateway.confirm_card_setup(&hosted.reference).await.unwrap(),
+        CardSetup::Failed { .. }
+    ));
+
+    // a charge succeeds, and the same key never charges twice
+    let first = gateway
+        .charge(&charge(&good, "order-1", true))
+        .await
+        .unwrap();
+    let ChargeOutcome::Succeeded { reference } = &first else {
+        panic!("{first:?}")
+    };
+    assert_eq!(
+        gateway
+            .charge(&charge(&good, "order-1", true))
+            .await
+            .unwrap(),
+        first
+    );
+    let other = gateway
+        .charge(&charge(&good, "order-2", true))
+        .await
+        .unwrap();
+    assert!(matches!(&other, ChargeOutcome::Succeeded { reference: r } if r != reference));
+
+    // declines come back with the processor's reason
+    let declining = saved_token(gateway, holder, "4000000000000341").await;
+    let declined = gateway
+        .charge(&charge(&declining, "order-3", true))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&declined, ChargeOutcome::Failed { code, .. } if code == "card_declined"),
+        "{declined:?}"
+    );
+    let broke = saved_token(gateway, holder, "4000000000009995").await;
+    let no_funds = gateway
+        .charge(&charge(&broke, "order-4", true))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&no_funds, ChargeOutcome::Failed { code, .. } if code == "insufficient_funds"),
+        "{no_funds:?}"
+    );
+
+    // a card that wants 3DS on every payment: on-session asks, off-session fails
+    let strict = saved_token(gateway, holder, "4000002760003184").await;
+    let asked = gateway
+        .charge(&charge(&strict, "order-5", false))
+        .await
+        .unwrap();
+    let ChargeOutcome::RequiresAction { reference, url } = asked else {
+        panic!("{asked:?}")
+    };
+    holder.authenticate(&url, true).await;
+    assert!(matches!(
+        gateway.charge_status(&reference).await.unwrap(),
+        ChargeOutcome::Succeeded { .. }
+    ));
+    let renewal = gateway
+        .charge(&charge(&strict, "order-6", true))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&renewal, ChargeOutcome::Failed { code, .. } if code == "authentication_required"),
+        "{renewal:?}"
+    );
+
+    // detached methods cannot be charged
+    gateway.detach(&good).await.unwrap();
+    let after = gateway
+        .charge(&charge(&good, "order-7", true))
+        .await
+        .unwrap();
+    assert!(matches!(after, ChargeOutcome::Failed { .. }), "{after:?}");
+}
+
+#[tokio::test]
+async fn the_sandbox_gateway_keeps_the_contract() {
+    let app = support::boot_with_demo().await;
+    let settings = portal::settings::Settings::from_context(&app.app_context).unwrap();
+    let gateway = SandboxGateway::new(app.app_context.db.clone(), &settings.public_url);
+    contract(&gateway, &SandboxCardholder(app.server())).await;
+    app.assert_no_card_numbers().await;
+}

@@ -98,7 +98,8 @@ impl Hooks for App {
             .add_route(controllers::portal::routes())
             .add_route(controllers::admin::routes())
             .add_route(controllers::api::routes())
-            .add_route(controllers::sandbox::routes());
+            .add_route(controllers::sandbox::routes())
+            .add_route(controllers::stripe::routes());
         if ctx.environment == Environment::Development {
             routes.add_route(controllers::dev_mail::routes())
         } else {

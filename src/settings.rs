@@ -16,6 +16,9 @@ pub struct Settings {
     /// Which payment gateway charges and saves methods (`sandbox`).
     #[serde(default = "default_gateway")]
     pub gateway: String,
+    /// Stripe keys and endpoints, when `gateway` is `stripe`.
+    #[serde(default)]
+    pub stripe: Option<crate::gateway::stripe::StripeSettings>,
 }
 
 fn default_gateway() -> String {

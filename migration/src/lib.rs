@@ -21,6 +21,7 @@ mod m20261125_000016_webhook_deliveries;
 mod m20261125_000017_api_keys;
 mod m20261125_000018_sign_in_requests;
 mod m20261125_000019_sandbox_gateway;
+mod m20261125_000020_gateway_charges;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000017_api_keys::Migration),
             Box::new(m20261125_000018_sign_in_requests::Migration),
             Box::new(m20261125_000019_sandbox_gateway::Migration),
+            Box::new(m20261125_000020_gateway_charges::Migration),
             // inject-above (do not remove this comment)
         ]
     }

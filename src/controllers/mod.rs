@@ -5,3 +5,4 @@ pub mod home;
 pub mod portal;
 pub mod sandbox;
 pub mod security_headers;
+pub mod stripe;

@@ -10,6 +10,7 @@ use crate::{
 };
 
 pub mod sandbox;
+pub mod stripe;
 
 /// Where the gateway sends the customer back, and who they are.
 #[derive(Debug, Clone)]
@@ -108,8 +109,18 @@ pub fn from_context(ctx: &AppContext) -> Result<Box<dyn PaymentGateway>> {
             ctx.db.clone(),
             &settings.public_url,
         ))),
+        "stripe" => {
+            let stripe = settings.stripe.clone().ok_or_else(|| {
+                Error::string("settings.gateway is `stripe` but `settings.stripe` is missing: set STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY")
+            })?;
+            Ok(Box::new(stripe::StripeGateway::new(
+                ctx.db.clone(),
+                &settings.public_url,
+                stripe,
+            )?))
+        }
         other => Err(Error::string(&format!(
-            "settings.gateway is `{other}`: use `sandbox` (the Stripe adapter is not built yet)"
+            "settings.gateway is `{other}`: use `sandbox` or `stripe`"
         ))),
     }
 }

@@ -23,6 +23,7 @@ pub mod charges;
 pub mod customer_sessions;
 pub mod customers;
 pub mod events;
+pub mod gateway_charges;
 pub mod invoices;
 pub mod memberships;
 pub mod payment_methods;

@@ -88,9 +88,9 @@ async fn contract(gateway: &dyn PaymentGateway, holder: &dyn Cardholder) {
     // saving a card: 3DS passed
     let good = saved_token(gateway, holder, "4242424242424242").await;
 
-    // 3DS failed: nothing to save
+    // 3DS failed: nothing to save (a card whose bank always asks)
     let hosted = gateway.start_card_setup(&setup()).await.unwrap();
-    holder.save_card(&hosted, "4242424242424242", false).await;
+    holder.save_card(&hosted, "4000000000003220", false).await;
     assert!(matches!(
         gateway.confirm_card_setup(&hosted.reference).await.unwrap(),
         CardSetup::Failed { .. }
@@ -134,15 +134,13 @@ async fn contract(gateway: &dyn PaymentGateway, holder: &dyn Cardholder) {
         matches!(&declined, ChargeOutcome::Failed { code, .. } if code == "card_declined"),
         "{declined:?}"
     );
-    let broke = saved_token(gateway, holder, "4000000000009995").await;
-    let no_funds = gateway
-        .charge(&charge(&broke, "order-4", true))
-        .await
-        .unwrap();
-    assert!(
-        matches!(&no_funds, ChargeOutcome::Failed { code, .. } if code == "insufficient_funds"),
-        "{no_funds:?}"
-    );
+    // declined when saving: nothing to save
+    let hosted = gateway.start_card_setup(&setup()).await.unwrap();
+    holder.save_card(&hosted, "4000000000000002", true).await;
+    assert!(matches!(
+        gateway.confirm_card_setup(&hosted.reference).await.unwrap(),
+        CardSetup::Failed { .. }
+    ));
 
     // a card that wants 3DS on every payment: on-session asks, off-session fails
     let strict = saved_token(gateway, holder, "4000002760003184").await;
@@ -181,6 +179,140 @@ async fn the_sandbox_gateway_keeps_the_contract() {
     let app = support::boot_with_demo().await;
     let settings = portal::settings::Settings::from_context(&app.app_context).unwrap();
     let gateway = SandboxGateway::new(app.app_context.db.clone(), &settings.public_url);
-    contract(&gateway, &SandboxCardholder(app.server())).await;
+    let holder = SandboxCardholder(app.server());
+    contract(&gateway, &holder).await;
+    // the sandbox also fails charges for insufficient funds on demand
+    let broke = saved_token(&gateway, &holder, "4000000000009995").await;
+    let no_funds = gateway
+        .charge(&charge(&broke, "order-8", true))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&no_funds, ChargeOutcome::Failed { code, .. } if code == "insufficient_funds"),
+        "{no_funds:?}"
+    );
+    app.assert_no_card_numbers().await;
+}
+
+/// localstripe, started on a loopback port by scripts/test (LOCALSTRIPE_URL).
+fn localstripe_url() -> String {
+    std::env::var("LOCALSTRIPE_URL").unwrap_or_else(|_| {
+        panic!("the Stripe contract test needs localstripe: run scripts/test, or start it and set LOCALSTRIPE_URL")
+    })
+}
+
+/// Plays Stripe.js against localstripe: creates the PaymentMethod from the
+/// card details in the "browser" and confirms or authenticates with the
+/// client secret, as Elements would.
+struct LocalstripeCardholder {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl LocalstripeCardholder {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth("sk_test_portal")
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+}
+
+#[async_trait::async_trait(?Send)]
+impl Cardholder for LocalstripeCardholder {
+    async fn save_card(&self, hosted: &Hosted, number: &str, pass_3ds: bool) {
+        let seti = &hosted.reference;
+        let (_, intent) = self
+            .call(
+                reqwest::Method::GET,
+                &format!("/v1/setup_intents/{seti}"),
+                &[],
+            )
+            .await;
+        let secret = intent["client_secret"].as_str().unwrap().to_string();
+        let (_, pm) = self
+            .call(
+                reqwest::Method::POST,
+                "/v1/payment_methods",
+                &[
+                    ("type", "card"),
+                    ("card[number]", number),
+                    ("card[exp_month]", "12"),
+                    ("card[exp_year]", "2034"),
+                    ("card[cvc]", "123"),
+                ],
+            )
+            .await;
+        let pm = pm["id"].as_str().unwrap().to_string();
+        let (status, confirmed) = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/v1/setup_intents/{seti}/confirm"),
+                &[("payment_method", &pm), ("client_secret", &secret)],
+            )
+            .await;
+        if status == 200 && confirmed["status"] == "requires_action" {
+            let step = if pass_3ds { "confirm" } else { "cancel" };
+            self.call(
+                reqwest::Method::POST,
+                &format!("/v1/setup_intents/{seti}/{step}"),
+                &[("client_secret", &secret)],
+            )
+            .await;
+        }
+    }
+
+    async fn authenticate(&self, url: &str, pass: bool) {
+        let pi = url.rsplit('/').next().unwrap();
+        let (_, intent) = self
+            .call(
+                reqwest::Method::GET,
+                &format!("/v1/payment_intents/{pi}"),
+                &[],
+            )
+            .await;
+        let secret = intent["client_secret"].as_str().unwrap().to_string();
+        let success = if pass { "true" } else { "false" };
+        self.call(
+            reqwest::Method::POST,
+            &format!("/v1/payment_intents/{pi}/_authenticate"),
+            &[("client_secret", &secret), ("success", success)],
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn the_stripe_adapter_keeps_the_contract_against_localstripe() {
+    let base = localstripe_url();
+    let app = support::boot_with_demo().await;
+    let settings = portal::settings::Settings::from_context(&app.app_context).unwrap();
+    let gateway = portal::gateway::stripe::StripeGateway::new(
+        app.app_context.db.clone(),
+        &settings.public_url,
+        portal::gateway::stripe::StripeSettings {
+            secret_key: "sk_test_portal".into(),
+            publishable_key: "pk_test_portal".into(),
+            api_base: base.clone(),
+            js_url: format!("{base}/js.stripe.com/v3/"),
+        },
+    )
+    .unwrap();
+    let holder = LocalstripeCardholder {
+        http: reqwest::Client::new(),
+        base,
+    };
+    contract(&gateway, &holder).await;
     app.assert_no_card_numbers().await;
 }

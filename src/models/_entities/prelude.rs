@@ -6,6 +6,7 @@ pub use super::charges::Entity as Charges;
 pub use super::customer_sessions::Entity as CustomerSessions;
 pub use super::customers::Entity as Customers;
 pub use super::events::Entity as Events;
+pub use super::gateway_charges::Entity as GatewayCharges;
 pub use super::invoices::Entity as Invoices;
 pub use super::memberships::Entity as Memberships;
 pub use super::payment_methods::Entity as PaymentMethods;

@@ -83,6 +83,11 @@ pub trait PaymentGateway: Send + Sync {
     /// The outcome once the customer is back (abandoned steps are failures).
     async fn confirm_card_setup(&self, reference: &str) -> Result<CardSetup>;
 
+    /// Can this gateway save PayPal accounts?
+    fn supports_paypal(&self) -> bool {
+        true
+    }
+
     /// Starts a PayPal approval on the gateway's page.
     async fn start_paypal(&self, request: &SetupRequest) -> Result<Hosted>;
 

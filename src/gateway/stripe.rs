@@ -324,6 +324,10 @@ impl PaymentGateway for StripeGateway {
         "stripe"
     }
 
+    fn supports_paypal(&self) -> bool {
+        false
+    }
+
     async fn start_card_setup(&self, request: &SetupRequest) -> Result<Hosted> {
         let customer: Customer = self
             .post_ok(

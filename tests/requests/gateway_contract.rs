@@ -181,7 +181,31 @@ async fn the_sandbox_gateway_keeps_the_contract() {
     let gateway = SandboxGateway::new(app.app_context.db.clone(), &settings.public_url);
     let holder = SandboxCardholder(app.server());
     contract(&gateway, &holder).await;
-    // the sandbox also fails charges for insufficient funds on demand
+    // tests can make a saved method fail from now on
+    let flaky = saved_token(&gateway, &holder, "4242424242424242").await;
+    assert!(matches!(
+        gateway
+            .charge(&charge(&flaky, "order-9", true))
+            .await
+            .unwrap(),
+        ChargeOutcome::Succeeded { .. }
+    ));
+    gateway
+        .set_scenario(
+            &flaky,
+            portal::gateway::sandbox::cards::Scenario::ChargeDeclined,
+        )
+        .await
+        .unwrap();
+    let now_failing = gateway
+        .charge(&charge(&flaky, "order-10", true))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&now_failing, ChargeOutcome::Failed { code, .. } if code == "card_declined"),
+        "{now_failing:?}"
+    );
+    // the sandbox also fails charges for insufficient funds
     let broke = saved_token(&gateway, &holder, "4000000000009995").await;
     let no_funds = gateway
         .charge(&charge(&broke, "order-8", true))

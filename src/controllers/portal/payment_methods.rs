@@ -39,6 +39,11 @@ pub struct Notice {
     default: Option<String>,
 }
 
+/// PayPal needs the workspace's permission and a gateway that offers it.
+fn paypal_offered(ctx: &AppContext, signed_in: &SignedIn) -> Result<bool> {
+    Ok(signed_in.workspace.allow_paypal && gateway::from_context(ctx)?.supports_paypal())
+}
+
 async fn allow(ctx: &AppContext, signed_in: &SignedIn, action: Action) -> Result<()> {
     signed_in
         .allow(
@@ -77,7 +82,7 @@ async fn list_page(
             signed_in.layout(Some(PortalSection::PaymentMethods)),
             json!({
                 "methods": rows,
-                "allow_paypal": ws.allow_paypal,
+                "allow_paypal": paypal_offered(ctx, signed_in)?,
                 "notice_key": notice,
                 "error": error,
             }),
@@ -234,7 +239,7 @@ pub async fn add_paypal(
 ) -> Result<Response> {
     allow(&ctx, &signed_in, Action::Write).await?;
     signed_in.check_csrf(&form.csrf_token)?;
-    if !signed_in.workspace.allow_paypal {
+    if !paypal_offered(&ctx, &signed_in)? {
         return Err(Error::NotFound);
     }
     let hosted = gateway::from_context(&ctx)?
@@ -251,7 +256,7 @@ pub async fn paypal_return(
     jar: CookieJar,
 ) -> Result<Response> {
     allow(&ctx, &signed_in, Action::Write).await?;
-    if !signed_in.workspace.allow_paypal {
+    if !paypal_offered(&ctx, &signed_in)? {
         return Err(Error::NotFound);
     }
     let Some(reference) = started_setup(&jar) else {

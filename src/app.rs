@@ -25,7 +25,7 @@ use crate::{
     },
     settings::Settings,
     tasks,
-    workers::sign_in_mail::SignInMailWorker,
+    workers::{renewal::RenewalWorker, sign_in_mail::SignInMailWorker},
 };
 
 pub struct App;
@@ -115,11 +115,13 @@ impl Hooks for App {
 
     async fn connect_workers(ctx: &AppContext, queue: &Queue) -> Result<()> {
         queue.register(SignInMailWorker::build(ctx)).await?;
+        queue.register(RenewalWorker::build(ctx)).await?;
         Ok(())
     }
 
     fn register_tasks(tasks: &mut Tasks) {
         // tasks-inject (do not remove)
+        tasks.register(tasks::renewals_run::RenewalsRun);
         tasks.register(tasks::seed_demo::SeedDemo);
         tasks.register(tasks::sessions_prune::SessionsPrune);
         tasks.register(tasks::workspace_create::WorkspaceCreate);

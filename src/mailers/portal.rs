@@ -13,12 +13,16 @@ use serde_json::json;
 
 use super::dev_outbox;
 use crate::{
-    models::{customers, sign_in_tokens::VALIDITY_MINUTES, workspaces},
+    models::{
+        charges, customers, invoices, sign_in_tokens, sign_in_tokens::VALIDITY_MINUTES, workspaces,
+    },
     settings::Settings,
 };
 
 static SIGN_IN: Dir<'_> = include_dir!("src/mailers/portal/sign_in");
 static EMAIL_CHANGE: Dir<'_> = include_dir!("src/mailers/portal/email_change");
+static RECEIPT: Dir<'_> = include_dir!("src/mailers/portal/receipt");
+static PAYMENT_FAILED: Dir<'_> = include_dir!("src/mailers/portal/payment_failed");
 
 pub struct PortalMailer;
 
@@ -115,6 +119,96 @@ impl PortalMailer {
                     "accent": workspace.accent_color,
                     "name": customer.name,
                     "url": url,
+                    "minutes": VALIDITY_MINUTES,
+                }),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    /// After a paid renewal: what was charged, for what, and the invoice.
+    ///
+    /// # Errors
+    /// When the template fails or the mail cannot be queued.
+    pub async fn receipt(
+        ctx: &AppContext,
+        settings: &Settings,
+        workspace: &workspaces::Model,
+        customer: &customers::Model,
+        charge: &charges::Model,
+        invoice: Option<&invoices::Model>,
+        lang: &str,
+    ) -> Result<()> {
+        let base = settings.public_url.trim_end_matches('/');
+        Self::mail_template(
+            ctx,
+            &RECEIPT,
+            Args {
+                from: Some(from(settings, workspace)),
+                to: customer.email.clone(),
+                reply_to: workspace.support_email.clone(),
+                locals: json!({
+                    "lang": lang,
+                    "workspace": workspace.name,
+                    "accent": workspace.accent_color,
+                    "name": customer.name,
+                    "amount": charge.money().plain(),
+                    "description": charge.description,
+                    "invoice": invoice.map(|i| i.number.clone()),
+                    "portal_url": format!("{base}/portal/{}/login", workspace.slug),
+                }),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    /// After a declined renewal: why, what happens next, and a one-time link
+    /// straight into the portal to fix it.
+    ///
+    /// # Errors
+    /// When the link cannot be issued, the template fails or the mail cannot be queued.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn payment_failed(
+        ctx: &AppContext,
+        settings: &Settings,
+        workspace: &workspaces::Model,
+        customer: &customers::Model,
+        charge: &charges::Model,
+        retry_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+        cancelled: bool,
+        lang: &str,
+    ) -> Result<()> {
+        let link = sign_in_tokens::Model::issue(
+            &ctx.db,
+            &settings.secrets(),
+            workspace.id,
+            customer.id,
+            sign_in_tokens::PURPOSE_SIGN_IN,
+            None,
+            None,
+            chrono::Utc::now().fixed_offset(),
+        )
+        .await?;
+        Self::mail_template(
+            ctx,
+            &PAYMENT_FAILED,
+            Args {
+                from: Some(from(settings, workspace)),
+                to: customer.email.clone(),
+                reply_to: workspace.support_email.clone(),
+                locals: json!({
+                    "lang": lang,
+                    "workspace": workspace.name,
+                    "accent": workspace.accent_color,
+                    "name": customer.name,
+                    "amount": charge.money().plain(),
+                    "description": charge.description,
+                    "reason": charge.failure_message.clone().unwrap_or_default(),
+                    "retry_at": retry_at.map(|at| at.format("%Y-%m-%d").to_string()),
+                    "cancelled": cancelled,
+                    "url": format!("{}/portal/{}/login/{}", settings.public_url.trim_end_matches('/'), workspace.slug, link.token),
                     "minutes": VALIDITY_MINUTES,
                 }),
                 ..Default::default()

@@ -31,10 +31,20 @@ pub fn tax_on(net: i64, rate_bps: i32) -> i64 {
     i64::try_from((product + 5_000) / 10_000).unwrap_or(i64::MAX)
 }
 
+/// The tax contained in a gross amount charged at `rate_bps`, rounded half
+/// up: the invoice shows `gross - tax` net and `tax`, and totals `gross`,
+/// exactly what was charged.
+#[must_use]
+pub fn tax_included_in(gross: i64, rate_bps: i32) -> i64 {
+    let denominator = 10_000 + i128::from(rate_bps);
+    let product = i128::from(gross) * i128::from(rate_bps);
+    i64::try_from((product + denominator / 2) / denominator).unwrap_or(0)
+}
+
 impl Model {
     /// Issues the invoice for a paid charge: allocates the next number,
-    /// snapshots seller and buyer, and computes tax on top of the charge's
-    /// net amount. Idempotent: a charge that has an invoice returns it.
+    /// snapshots seller and buyer, and splits the charged amount into net
+    /// and tax. Idempotent: a charge that has an invoice returns it.
     ///
     /// # Errors
     /// `EntityNotFound` when the charge or its customer are not this
@@ -82,21 +92,22 @@ impl Model {
             .invoice_prefix
             .clone()
             .unwrap_or_else(|| workspace.slug.to_uppercase());
-        let subtotal = charge.amount;
-        let tax = tax_on(subtotal, workspace.tax_rate_bps);
+        // the charge already includes tax: the invoice totals what was charged
+        let tax = tax_included_in(charge.amount, workspace.tax_rate_bps);
+        let subtotal = charge.amount - tax;
         let invoice = ActiveModel {
             number: Set(format!("{prefix}-{sequence:06}")),
             status: Set(STATUS_ISSUED.to_string()),
             currency: Set(charge.currency.clone()),
             subtotal: Set(subtotal),
             tax: Set(tax),
-            total: Set(subtotal.saturating_add(tax)),
+            total: Set(charge.amount),
             tax_rate_bps: Set(workspace.tax_rate_bps),
             lines: Set(json!([{
                 "description": charge.description,
                 "quantity": 1,
-                "unit_amount": charge.amount,
-                "amount": charge.amount,
+                "unit_amount": subtotal,
+                "amount": subtotal,
                 "period_start": charge.period_start,
                 "period_end": charge.period_end,
             }])),
@@ -143,7 +154,18 @@ impl Model {
 
 #[cfg(test)]
 mod tests {
-    use super::tax_on;
+    use super::{tax_included_in, tax_on};
+
+    #[test]
+    fn tax_inside_a_gross_amount_adds_back_up() {
+        assert_eq!(tax_included_in(3480, 2000), 580);
+        assert_eq!(tax_included_in(10_000, 1900), 1597); // 1596.6
+        assert_eq!(tax_included_in(2900, 0), 0);
+        for gross in [1, 99, 1189, 3480, 123_457] {
+            let net = gross - tax_included_in(gross, 1900);
+            assert!((net + tax_on(net, 1900) - gross).abs() <= 1);
+        }
+    }
 
     #[test]
     fn tax_rounds_half_up_in_integers() {

@@ -29,6 +29,7 @@ pub mod memberships;
 pub mod payment_methods;
 pub mod prices;
 pub mod products;
+pub mod renewals;
 pub mod sandbox_charges;
 pub mod sandbox_sessions;
 pub mod sign_in_requests;

@@ -1,3 +1,4 @@
+pub mod renewals_run;
 pub mod seed_demo;
 pub mod sessions_prune;
 pub mod user_create;

@@ -1,1 +1,2 @@
+pub mod renewal;
 pub mod sign_in_mail;

@@ -1,3 +1,4 @@
+mod renewals;
 mod sign_in_mail;
 
 /// The Redis queue is one shared server: queue tests take turns.

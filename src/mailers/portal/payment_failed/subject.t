@@ -1,0 +1,1 @@
+{% if lang == "de-DE" %}Zahlung fehlgeschlagen: {{ description }}{% else %}Your payment for {{ description }} failed{% endif %}

@@ -1,0 +1,1 @@
+{% if lang == "de-DE" %}Zahlungsbeleg von {{ workspace }}: {{ amount }}{% else %}Your receipt from {{ workspace }}: {{ amount }}{% endif %}

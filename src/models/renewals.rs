@@ -1,0 +1,329 @@
+//! Renewals: charging a subscription for its next period, once.
+//!
+//! The idempotency key is the subscription, the period and the attempt
+//! number, so a job that runs twice, or two workers racing, record one charge
+//! and the gateway charges once; the subscription moves on with a conditional
+//! update that only the first finisher wins. A failure puts the subscription
+//! past due and schedules the next automatic retry from the workspace's
+//! dunning schedule; after the last one it is cancelled (or left unpaid).
+use chrono::{DateTime, Duration, FixedOffset};
+use loco_rs::prelude::*;
+use serde_json::json;
+
+use super::{
+    charges::{self, NewCharge},
+    events, invoices, prices, subscriptions,
+    subscriptions::Status,
+    workspaces::{self, DunningFinalAction},
+};
+use crate::gateway::{ChargeOutcome, ChargeRequest, PaymentGateway};
+
+/// What a renewal run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Renewal {
+    /// Not due (or not renewable) at this time.
+    NotDue,
+    /// Paid: the subscription is in its next period.
+    Renewed { charge_id: i64 },
+    /// Declined: past due with a retry at `retry_at`, or ended when `None`.
+    Failed {
+        charge_id: i64,
+        retry_at: Option<DateTime<FixedOffset>>,
+        cancelled: bool,
+    },
+    /// Another run already settled this attempt.
+    AlreadySettled,
+}
+
+/// Subscriptions whose renewal or retry is due, in every workspace, as
+/// `(workspace_id, subscription_id)` pages by id (the scheduler's sweep; each
+/// is then renewed inside its own workspace).
+///
+/// # Errors
+/// On a database error.
+pub async fn due(
+    db: &impl ConnectionTrait,
+    now: DateTime<FixedOffset>,
+    after_id: i64,
+    limit: u64,
+) -> ModelResult<Vec<(i64, i64)>> {
+    use subscriptions::Column;
+    let renewing = Condition::all()
+        .add(Column::Status.is_in([Status::Active.as_str(), Status::Trialing.as_str()]))
+        .add(Column::NextRenewalAt.lte(now))
+        .add(Column::DunningAttempts.eq(0));
+    let retrying = Condition::all()
+        .add(Column::Status.eq(Status::PastDue.as_str()))
+        .add(Column::NextRetryAt.lte(now));
+    Ok(subscriptions::Entity::find()
+        .filter(Condition::any().add(renewing).add(retrying))
+        .filter(Column::Id.gt(after_id))
+        .order_by_asc(Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.workspace_id, s.id))
+        .collect())
+}
+
+fn is_due(sub: &subscriptions::Model, now: DateTime<FixedOffset>) -> bool {
+    match sub.status() {
+        Some(Status::Active | Status::Trialing) => {
+            sub.dunning_attempts == 0 && sub.next_renewal_at.is_some_and(|at| at <= now)
+        }
+        Some(Status::PastDue) => sub.next_retry_at.is_some_and(|at| at <= now),
+        _ => false,
+    }
+}
+
+/// The key of one attempt to pay one period of one subscription.
+#[must_use]
+pub fn idempotency_key(
+    sub: &subscriptions::Model,
+    period_start: DateTime<FixedOffset>,
+    attempt: i32,
+) -> String {
+    format!("renewal:{}:{}:{attempt}", sub.pid, period_start.timestamp())
+}
+
+/// Renews one subscription if it is due at `now`.
+///
+/// # Errors
+/// When the subscription is not this workspace's, or on a database or
+/// gateway error (the job is retried; the same key charges at most once).
+pub async fn renew(
+    db: &DatabaseConnection,
+    gateway: &dyn PaymentGateway,
+    workspace_id: i64,
+    subscription_id: i64,
+    now: DateTime<FixedOffset>,
+) -> Result<Renewal> {
+    let sub = subscriptions::Entity::find_by_id(subscription_id)
+        .in_tenant(workspace_id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if !is_due(&sub, now) {
+        return Ok(Renewal::NotDue);
+    }
+    let workspace = workspaces::Model::find_by_id(db, workspace_id).await?;
+    let price = prices::Model::find_in_workspace(db, workspace_id, sub.price_id).await?;
+    let period_start = sub.current_period_end;
+    let period_end = price.period_end(period_start);
+    let attempt = sub.dunning_attempts + 1;
+    let net = price
+        .unit_price()
+        .times(i64::from(sub.quantity))
+        .ok_or_else(|| Error::string("renewal amount overflows"))?
+        .minor;
+    let amount = net.saturating_add(invoices::tax_on(net, workspace.tax_rate_bps));
+    let key = idempotency_key(&sub, period_start, attempt);
+    let charge = charges::Model::record_attempt(
+        db,
+        workspace_id,
+        &NewCharge {
+            customer_id: sub.customer_id,
+            subscription_id: Some(sub.id),
+            payment_method_id: sub.payment_method_id,
+            amount,
+            currency: price.currency.clone(),
+            description: format!(
+                "{} ({})",
+                plan_name(db, workspace_id, &price).await?,
+                price.interval_words()
+            ),
+            attempt,
+            idempotency_key: key.clone(),
+            period_start: Some(period_start),
+            period_end: Some(period_end),
+        },
+    )
+    .await?;
+    let outcome = match sub.payment_method_id {
+        Some(method_id) => {
+            let method = super::payment_methods::Entity::find_by_id(method_id)
+                .in_tenant(workspace_id)
+                .one(db)
+                .await?
+                .ok_or(Error::NotFound)?;
+            gateway
+                .charge(&ChargeRequest {
+                    token: method.gateway_token,
+                    amount,
+                    currency: price.currency.clone(),
+                    description: charge.description.clone(),
+                    idempotency_key: key,
+                    off_session: true,
+                    return_url: None,
+                })
+                .await?
+        }
+        None => ChargeOutcome::Failed {
+            reference: String::new(),
+            code: "no_payment_method".into(),
+            message: "There is no payment method for this subscription.".into(),
+        },
+    };
+    match outcome {
+        ChargeOutcome::Succeeded { reference } => {
+            settle_paid(db, &sub, charge, &reference, period_start, period_end, now).await
+        }
+        ChargeOutcome::Failed { code, message, .. } => {
+            settle_failed(db, &workspace, &sub, charge, &code, &message, now).await
+        }
+        // off-session charges do not ask for action; treat it as a decline
+        ChargeOutcome::RequiresAction { .. } => {
+            let message = "The bank asked the cardholder to authenticate this payment.";
+            settle_failed(
+                db,
+                &workspace,
+                &sub,
+                charge,
+                "authentication_required",
+                message,
+                now,
+            )
+            .await
+        }
+    }
+}
+
+async fn plan_name(
+    db: &impl ConnectionTrait,
+    workspace_id: i64,
+    price: &prices::Model,
+) -> Result<String> {
+    Ok(
+        super::products::Model::find_in_workspace(db, workspace_id, price.product_id)
+            .await?
+            .name,
+    )
+}
+
+/// The subscription is still where this attempt found it; only then may the
+/// attempt move it (the first of two racing runs wins).
+fn unchanged_since(sub: &subscriptions::Model) -> Condition {
+    use subscriptions::Column;
+    Condition::all()
+        .add(Column::Id.eq(sub.id))
+        .add(Column::CurrentPeriodEnd.eq(sub.current_period_end))
+        .add(Column::DunningAttempts.eq(sub.dunning_attempts))
+        .add(Column::Status.eq(sub.status.clone()))
+}
+
+async fn settle_paid(
+    db: &DatabaseConnection,
+    sub: &subscriptions::Model,
+    charge: charges::Model,
+    reference: &str,
+    period_start: DateTime<FixedOffset>,
+    period_end: DateTime<FixedOffset>,
+    now: DateTime<FixedOffset>,
+) -> Result<Renewal> {
+    use subscriptions::Column;
+    let txn = db.begin().await?;
+    let moved = subscriptions::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(Status::Active.as_str()))
+        .col_expr(Column::CurrentPeriodStart, Expr::value(period_start))
+        .col_expr(Column::CurrentPeriodEnd, Expr::value(period_end))
+        .col_expr(Column::NextRenewalAt, Expr::value(Some(period_end)))
+        .col_expr(Column::DunningAttempts, Expr::value(0))
+        .col_expr(
+            Column::NextRetryAt,
+            Expr::value(Option::<DateTime<FixedOffset>>::None),
+        )
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .in_tenant(sub.workspace_id)
+        .filter(unchanged_since(sub))
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        return Ok(Renewal::AlreadySettled);
+    }
+    let charge = charge
+        .into_active_model()
+        .mark_paid(&txn, reference, now)
+        .await?;
+    events::Model::publish(
+        &txn,
+        sub.workspace_id,
+        "subscription.renewed",
+        Some(sub.customer_id),
+        json!({ "subscription": sub.pid, "charge": charge.pid, "amount": charge.amount, "currency": charge.currency, "period_end": period_end }),
+    )
+    .await?;
+    txn.commit().await?;
+    invoices::Model::issue_for_charge(db, sub.workspace_id, charge.id, now).await?;
+    Ok(Renewal::Renewed {
+        charge_id: charge.id,
+    })
+}
+
+async fn settle_failed(
+    db: &DatabaseConnection,
+    workspace: &workspaces::Model,
+    sub: &subscriptions::Model,
+    charge: charges::Model,
+    code: &str,
+    message: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<Renewal> {
+    use subscriptions::Column;
+    let failures = sub.dunning_attempts + 1;
+    let schedule = workspace.dunning_schedule();
+    let retry_at = schedule
+        .get(usize::try_from(failures - 1).unwrap_or(usize::MAX))
+        .map(|days| now + Duration::days(i64::from(*days)));
+    let cancel =
+        retry_at.is_none() && workspace.dunning_final_action() == DunningFinalAction::Cancel;
+    let status = if cancel {
+        Status::Cancelled
+    } else {
+        Status::PastDue
+    };
+    let txn = db.begin().await?;
+    let moved = subscriptions::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(status.as_str()))
+        .col_expr(Column::DunningAttempts, Expr::value(failures))
+        .col_expr(Column::NextRetryAt, Expr::value(retry_at))
+        .col_expr(
+            Column::CancelledAt,
+            Expr::value(if cancel { Some(now) } else { sub.cancelled_at }),
+        )
+        .col_expr(
+            Column::NextRenewalAt,
+            Expr::value(if cancel { None } else { sub.next_renewal_at }),
+        )
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .in_tenant(sub.workspace_id)
+        .filter(unchanged_since(sub))
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        return Ok(Renewal::AlreadySettled);
+    }
+    let charge = charge
+        .into_active_model()
+        .mark_failed(&txn, code, message)
+        .await?;
+    let event = if cancel {
+        "subscription.cancelled"
+    } else {
+        "subscription.past_due"
+    };
+    events::Model::publish(
+        &txn,
+        sub.workspace_id,
+        event,
+        Some(sub.customer_id),
+        json!({ "subscription": sub.pid, "charge": charge.pid, "failure_code": code, "next_retry_at": retry_at }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Renewal::Failed {
+        charge_id: charge.id,
+        retry_at,
+        cancelled: cancel,
+    })
+}

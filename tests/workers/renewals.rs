@@ -1,0 +1,343 @@
+//! Renewals through the queue and the billing rules around them.
+use chrono::{DateTime, Duration, FixedOffset};
+use loco_rs::{app::AppContext, bgworker::BackgroundWorker};
+use portal::{
+    gateway::sandbox::{cards::Scenario, SandboxGateway},
+    models::{
+        _entities::sandbox_charges,
+        charges, payment_methods,
+        renewals::{self, Renewal},
+        subscriptions,
+        subscriptions::Status,
+    },
+    settings::Settings,
+    workers::renewal::{RenewalArgs, RenewalWorker},
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter,
+};
+
+use crate::support::{self, mail};
+
+fn sandbox(ctx: &AppContext) -> SandboxGateway {
+    SandboxGateway::new(
+        ctx.db.clone(),
+        &Settings::from_context(ctx).unwrap().public_url,
+    )
+}
+
+/// Gives a demo customer a fresh address, so parallel tests never count
+/// each other's mail.
+async fn readdress(ctx: &AppContext, email: &str) -> String {
+    let customer = support::customer(ctx, "acme", email).await;
+    let fresh = mail::unique_address("renewal");
+    let mut c = customer.into_active_model();
+    c.email = Set(fresh.clone());
+    c.update(&ctx.db).await.unwrap();
+    fresh
+}
+
+/// A customer's subscription, with its period ending a minute before `now`.
+async fn due_subscription(
+    ctx: &AppContext,
+    email: &str,
+    status: Status,
+    now: DateTime<FixedOffset>,
+) -> subscriptions::Model {
+    let customer = support::customer(ctx, "acme", email).await;
+    let sub = subscriptions::Model::list_for_customer(&ctx.db, customer.workspace_id, customer.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.status() == Some(status))
+        .unwrap();
+    let mut due = sub.into_active_model();
+    due.current_period_end = Set(now - Duration::minutes(1));
+    due.next_renewal_at = Set(Some(now - Duration::minutes(1)));
+    if status == Status::Trialing {
+        due.trial_end = Set(Some(now - Duration::minutes(1)));
+    }
+    due.update(&ctx.db).await.unwrap()
+}
+
+async fn charges_for(ctx: &AppContext, sub: &subscriptions::Model) -> Vec<charges::Model> {
+    charges::Model::list_for_subscription(&ctx.db, sub.workspace_id, sub.id)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_due_subscription_renews_once_even_when_its_job_runs_twice() {
+    let _turn = super::QUEUE.lock().await;
+    let app = support::with_demo(support::boot_worker().await).await;
+    let ctx = &app.app_context;
+    let queue = ctx.queue_provider.clone().unwrap();
+    queue.clear().await.unwrap();
+    let now = support::now();
+    let sub = due_subscription(ctx, "bob@example.com", Status::Active, now).await;
+    let bob = readdress(ctx, "bob@example.com").await;
+    let before = charges_for(ctx, &sub).await.len();
+
+    let job = RenewalArgs {
+        workspace_id: sub.workspace_id,
+        subscription_id: sub.id,
+    };
+    RenewalWorker::perform_later(ctx, job.clone())
+        .await
+        .unwrap();
+    RenewalWorker::perform_later(ctx, job).await.unwrap();
+    let worker = tokio::spawn({
+        let queue = queue.clone();
+        async move { queue.run(vec![]).await }
+    });
+    let receipt = mail::wait_for(&bob, 1).await;
+    // the duplicate job runs too; give it a bounded moment to (not) charge again
+    for _ in 0..20 {
+        assert_eq!(charges_for(ctx, &sub).await.len(), before + 1);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    queue.shutdown().unwrap();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), worker).await;
+
+    assert!(
+        receipt.subject.contains("Your receipt from Acme Cloud"),
+        "{}",
+        receipt.subject
+    );
+    let after = charges_for(ctx, &sub).await;
+    assert_eq!(after.len(), before + 1, "one charge for the period");
+    let paid = &after[0];
+    assert_eq!(paid.status(), Some(charges::Status::Paid));
+    assert_eq!(paid.period_start, Some(sub.current_period_end));
+    let renewed =
+        subscriptions::Model::find_for_customer(&ctx.db, sub.workspace_id, sub.customer_id, sub.id)
+            .await
+            .unwrap();
+    assert_eq!(renewed.current_period_start, sub.current_period_end);
+    assert!(renewed.current_period_end > now);
+    let gateway_charges = sandbox_charges::Entity::find()
+        .filter(sandbox_charges::Column::IdempotencyKey.eq(paid.idempotency_key.clone()))
+        .count(&ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(gateway_charges, 1, "the gateway charged once");
+    assert_eq!(mail::all_to(&bob).len(), 1, "one receipt");
+}
+
+#[tokio::test]
+async fn two_runs_racing_for_the_same_renewal_charge_once() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let gateway = sandbox(ctx);
+    let now = support::now();
+    let sub = due_subscription(ctx, "bob@example.com", Status::Active, now).await;
+    let before = charges_for(ctx, &sub).await.len();
+    let (a, b) = tokio::join!(
+        renewals::renew(&ctx.db, &gateway, sub.workspace_id, sub.id, now),
+        renewals::renew(&ctx.db, &gateway, sub.workspace_id, sub.id, now),
+    );
+    let outcomes = [a.unwrap(), b.unwrap()];
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|o| matches!(o, Renewal::Renewed { .. }))
+            .count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert_eq!(charges_for(ctx, &sub).await.len(), before + 1);
+    // and a later run finds nothing due
+    assert_eq!(
+        renewals::renew(&ctx.db, &gateway, sub.workspace_id, sub.id, now)
+            .await
+            .unwrap(),
+        Renewal::NotDue
+    );
+}
+
+#[tokio::test]
+async fn a_declined_renewal_goes_past_due_is_retried_on_schedule_and_finally_cancelled() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let gateway = sandbox(ctx);
+    let mut now = support::now();
+    let sub = due_subscription(ctx, "bob@example.com", Status::Active, now).await;
+    let card = payment_methods::Model::find_for_customer(
+        &ctx.db,
+        sub.workspace_id,
+        sub.customer_id,
+        sub.payment_method_id.unwrap(),
+    )
+    .await
+    .unwrap();
+    gateway
+        .set_scenario(&card.gateway_token, Scenario::InsufficientFunds)
+        .await
+        .unwrap();
+    let bob = readdress(ctx, "bob@example.com").await;
+
+    // default schedule: retry after 1, 3 and 5 days, then cancel
+    for (attempt, days) in [(1, Some(1)), (2, Some(3)), (3, Some(5)), (4, None)] {
+        let outcome = renewals::renew(&ctx.db, &gateway, sub.workspace_id, sub.id, now)
+            .await
+            .unwrap();
+        let Renewal::Failed {
+            retry_at,
+            cancelled,
+            charge_id,
+        } = outcome
+        else {
+            panic!("attempt {attempt}: {outcome:?}")
+        };
+        assert_eq!(
+            retry_at,
+            days.map(|d| now + Duration::days(d)),
+            "attempt {attempt}"
+        );
+        assert_eq!(cancelled, days.is_none());
+        let charge = charges::Entity::find_by_id(charge_id)
+            .one(&ctx.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (charge.attempt, charge.failure_code.as_deref()),
+            (attempt, Some("insufficient_funds"))
+        );
+        let current = subscriptions::Entity::find_by_id(sub.id)
+            .one(&ctx.db)
+            .await
+            .unwrap()
+            .unwrap();
+        if let Some(at) = retry_at {
+            assert_eq!(current.status(), Some(Status::PastDue));
+            // not due before its retry time
+            assert_eq!(
+                renewals::renew(
+                    &ctx.db,
+                    &gateway,
+                    sub.workspace_id,
+                    sub.id,
+                    at - Duration::minutes(1)
+                )
+                .await
+                .unwrap(),
+                Renewal::NotDue
+            );
+            now = at + Duration::minutes(1);
+        } else {
+            assert_eq!(current.status(), Some(Status::Cancelled));
+            assert!(current.next_renewal_at.is_none());
+        }
+    }
+    assert_eq!(
+        charges_for(ctx, &sub)
+            .await
+            .iter()
+            .filter(|c| c.status() == Some(charges::Status::Failed))
+            .count(),
+        4
+    );
+    assert!(
+        mail::all_to(&bob).is_empty(),
+        "the model does not mail; the job does"
+    );
+}
+
+#[tokio::test]
+async fn the_job_mails_a_failed_payment_with_a_link_into_the_portal() {
+    let app = support::boot_with_demo().await; // ForegroundBlocking: the job runs inline
+    let ctx = &app.app_context;
+    let gateway = sandbox(ctx);
+    let now = support::now();
+    let sub = due_subscription(ctx, "bob@example.com", Status::Active, now).await;
+    let card = payment_methods::Model::find_for_customer(
+        &ctx.db,
+        sub.workspace_id,
+        sub.customer_id,
+        sub.payment_method_id.unwrap(),
+    )
+    .await
+    .unwrap();
+    gateway
+        .set_scenario(&card.gateway_token, Scenario::ChargeDeclined)
+        .await
+        .unwrap();
+    let bob = readdress(ctx, "bob@example.com").await;
+    RenewalWorker::perform_later(
+        ctx,
+        RenewalArgs {
+            workspace_id: sub.workspace_id,
+            subscription_id: sub.id,
+        },
+    )
+    .await
+    .unwrap();
+    let notice = mail::wait_for(&bob, 1).await;
+    assert!(
+        notice
+            .subject
+            .contains("Your payment for Cloud Pro (monthly) failed"),
+        "{}",
+        notice.subject
+    );
+    assert!(notice.text.contains("The card was declined."));
+    assert!(notice.text.contains("We will try again on"));
+    let link = notice.link_with("/portal/acme/login/");
+    let server = app.server();
+    let path = support::path_of(&link);
+    let page = server.get(&path).await;
+    assert_eq!(page.status_code(), 200, "the link opens the portal");
+}
+
+#[tokio::test]
+async fn a_trial_converts_to_active_at_its_end() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let gateway = sandbox(ctx);
+    let now = support::now();
+    let trial = due_subscription(ctx, "ada@example.com", Status::Trialing, now).await;
+    let outcome = renewals::renew(&ctx.db, &gateway, trial.workspace_id, trial.id, now)
+        .await
+        .unwrap();
+    assert!(matches!(outcome, Renewal::Renewed { .. }), "{outcome:?}");
+    let converted = subscriptions::Entity::find_by_id(trial.id)
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(converted.status(), Some(Status::Active));
+    let charge = &charges_for(ctx, &trial).await[0];
+    assert_eq!((charge.amount, charge.currency.as_str()), (19_000, "USD"));
+    assert_eq!(converted.current_period_end, charge.period_end.unwrap());
+}
+
+#[tokio::test]
+async fn the_sweep_task_renews_what_is_due_and_is_safe_to_run_twice() {
+    let app = support::boot_with_demo().await; // ForegroundBlocking: queued jobs run inline
+    let ctx = &app.app_context;
+    let now = support::now();
+    let sub = due_subscription(ctx, "bob@example.com", Status::Active, now).await;
+    let before = charges_for(ctx, &sub).await.len();
+    let vars = loco_rs::task::Vars::default();
+    loco_rs::boot::run_task::<portal::app::App>(ctx, Some(&"renewals_run".to_string()), &vars)
+        .await
+        .unwrap();
+    loco_rs::boot::run_task::<portal::app::App>(ctx, Some(&"renewals_run".to_string()), &vars)
+        .await
+        .unwrap();
+    assert_eq!(charges_for(ctx, &sub).await.len(), before + 1);
+    let renewed = subscriptions::Entity::find_by_id(sub.id)
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(renewed.next_renewal_at.unwrap() > now);
+    // nothing else in the demo was due
+    assert!(renewals::due(&ctx.db, now, 0, 100)
+        .await
+        .unwrap()
+        .iter()
+        .all(|(_, id)| *id != sub.id));
+}

@@ -327,3 +327,193 @@ async fn settle_failed(
         cancelled: cancel,
     })
 }
+
+/// What a customer's "Retry payment" did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ManualRetry {
+    Paid {
+        charge_id: i64,
+    },
+    Failed {
+        charge_id: i64,
+        message: String,
+    },
+    /// The bank wants the customer to authenticate at `url` first.
+    RequiresAction {
+        charge_id: i64,
+        url: String,
+    },
+    /// The period this charge was for is paid already.
+    AlreadyPaid,
+}
+
+/// Retries a failed renewal charge now, on-session, with one of the
+/// customer's active methods. Two clicks (or two tabs) use the same key and
+/// charge once; a failed retry does not count against the dunning schedule.
+///
+/// # Errors
+/// `NotFound` unless the charge is this customer's failed renewal and the
+/// method is one of their active methods; database or gateway errors.
+#[allow(clippy::too_many_arguments)]
+pub async fn retry_manually(
+    db: &DatabaseConnection,
+    gateway: &dyn PaymentGateway,
+    workspace_id: i64,
+    customer_id: i64,
+    failed_charge_id: i64,
+    payment_method_id: i64,
+    return_url: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<ManualRetry> {
+    let failed = charges::Model::find_for_customer(db, workspace_id, customer_id, failed_charge_id)
+        .await
+        .map_err(|_| Error::NotFound)?;
+    let (Some(subscription_id), Some(period_start), Some(period_end)) = (
+        failed.subscription_id,
+        failed.period_start,
+        failed.period_end,
+    ) else {
+        return Err(Error::NotFound);
+    };
+    if failed.status() != Some(charges::Status::Failed) {
+        return Err(Error::NotFound);
+    }
+    let sub =
+        subscriptions::Model::find_for_customer(db, workspace_id, customer_id, subscription_id)
+            .await?;
+    if sub.current_period_end != period_start || sub.status() != Some(Status::PastDue) {
+        return Ok(ManualRetry::AlreadyPaid);
+    }
+    let method = super::payment_methods::Model::find_for_customer(
+        db,
+        workspace_id,
+        customer_id,
+        payment_method_id,
+    )
+    .await
+    .ok()
+    .filter(super::payment_methods::Model::is_active)
+    .ok_or(Error::NotFound)?;
+    // Every failed manual retry gets the next number; clicks in between share one.
+    let prefix = format!("manual:{}:", failed.pid);
+    let failed_before = charges::Entity::find()
+        .in_tenant(workspace_id)
+        .filter(charges::Column::IdempotencyKey.starts_with(&prefix))
+        .filter(charges::Column::Status.eq(charges::Status::Failed.as_str()))
+        .count(db)
+        .await?;
+    let key = format!("{prefix}{}", failed_before + 1);
+    let charge = charges::Model::record_attempt(
+        db,
+        workspace_id,
+        &NewCharge {
+            customer_id,
+            subscription_id: Some(sub.id),
+            payment_method_id: Some(method.id),
+            amount: failed.amount,
+            currency: failed.currency.clone(),
+            description: failed.description.clone(),
+            attempt: failed.attempt,
+            idempotency_key: key.clone(),
+            period_start: Some(period_start),
+            period_end: Some(period_end),
+        },
+    )
+    .await?;
+    let outcome = gateway
+        .charge(&ChargeRequest {
+            token: method.gateway_token.clone(),
+            amount: charge.amount,
+            currency: charge.currency.clone(),
+            description: charge.description.clone(),
+            idempotency_key: key,
+            off_session: false,
+            return_url: Some(return_url.to_string()),
+        })
+        .await?;
+    settle_manual(db, &sub, charge, outcome, now).await
+}
+
+/// After the customer authenticated a retry at the bank: settle it.
+///
+/// # Errors
+/// `NotFound` unless the charge is this customer's retry awaiting action.
+pub async fn complete_manual_retry(
+    db: &DatabaseConnection,
+    gateway: &dyn PaymentGateway,
+    workspace_id: i64,
+    customer_id: i64,
+    charge_id: i64,
+    now: DateTime<FixedOffset>,
+) -> Result<ManualRetry> {
+    let charge = charges::Model::find_for_customer(db, workspace_id, customer_id, charge_id)
+        .await
+        .map_err(|_| Error::NotFound)?;
+    let (Some(reference), Some(subscription_id)) =
+        (charge.gateway_charge_ref.clone(), charge.subscription_id)
+    else {
+        return Err(Error::NotFound);
+    };
+    if charge.status() == Some(charges::Status::Paid) {
+        return Ok(ManualRetry::Paid { charge_id });
+    }
+    let sub =
+        subscriptions::Model::find_for_customer(db, workspace_id, customer_id, subscription_id)
+            .await?;
+    let outcome = gateway.charge_status(&reference).await?;
+    settle_manual(db, &sub, charge, outcome, now).await
+}
+
+async fn settle_manual(
+    db: &DatabaseConnection,
+    sub: &subscriptions::Model,
+    charge: charges::Model,
+    outcome: ChargeOutcome,
+    now: DateTime<FixedOffset>,
+) -> Result<ManualRetry> {
+    let (Some(period_start), Some(period_end)) = (charge.period_start, charge.period_end) else {
+        return Err(Error::NotFound);
+    };
+    match outcome {
+        ChargeOutcome::Succeeded { reference } => {
+            match settle_paid(
+                db,
+                sub,
+                charge.clone(),
+                &reference,
+                period_start,
+                period_end,
+                now,
+            )
+            .await?
+            {
+                Renewal::Renewed { charge_id } => Ok(ManualRetry::Paid { charge_id }),
+                // a second click or tab settled it already
+                _ => Ok(ManualRetry::Paid {
+                    charge_id: charge.id,
+                }),
+            }
+        }
+        ChargeOutcome::RequiresAction { reference, url } => {
+            let mut waiting = charge.into_active_model();
+            waiting.status = Set(charges::Status::RequiresAction.as_str().to_string());
+            waiting.gateway_charge_ref = Set(Some(reference));
+            let waiting = waiting.update(db).await?;
+            Ok(ManualRetry::RequiresAction {
+                charge_id: waiting.id,
+                url,
+            })
+        }
+        ChargeOutcome::Failed { code, message, .. } => {
+            // the dunning schedule stays as it was
+            let failed = charge
+                .into_active_model()
+                .mark_failed(db, &code, &message)
+                .await?;
+            Ok(ManualRetry::Failed {
+                charge_id: failed.id,
+                message,
+            })
+        }
+    }
+}

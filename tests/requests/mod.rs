@@ -1,4 +1,5 @@
 mod api;
+mod billing;
 mod gateway_contract;
 mod isolation;
 mod pages;

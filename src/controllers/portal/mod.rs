@@ -10,6 +10,7 @@ use subtle::ConstantTimeEq;
 
 use crate::{models::workspaces, secrets::random_token, settings::Settings};
 
+mod billing;
 mod payment_methods;
 mod profile;
 mod sections;
@@ -201,7 +202,9 @@ pub fn routes() -> Routes {
             "/payment-methods/{id}/remove",
             get(payment_methods::confirm_remove).post(payment_methods::remove),
         )
-        .add("/billing", get(sections::billing_history))
+        .add("/billing", get(billing::index))
+        .add("/billing/{id}/retry", post(billing::retry))
+        .add("/billing/{id}/retry/return", get(billing::retry_return))
         .add("/profile", get(profile::show).post(profile::update))
         .add(
             "/profile/email/{token}",

@@ -6,8 +6,8 @@ use serde_json::json;
 use super::session::{landing, resource_of, with, SignedIn};
 use crate::{
     access::Action,
-    models::{charges, payment_methods, subscriptions, workspaces::PortalSection},
-    views::portal::{ChargeRow, MethodRow, SubscriptionDetail, SubscriptionRow},
+    models::{payment_methods, subscriptions, workspaces::PortalSection},
+    views::portal::{MethodRow, SubscriptionDetail, SubscriptionRow},
 };
 
 /// `/portal/{slug}/`: the first section the workspace shows.
@@ -18,7 +18,11 @@ pub async fn home(signed_in: SignedIn) -> Result<Response> {
         .redirect(&landing(&signed_in.workspace))
 }
 
-async fn open(ctx: &AppContext, signed_in: &SignedIn, section: PortalSection) -> Result<()> {
+pub(super) async fn open(
+    ctx: &AppContext,
+    signed_in: &SignedIn,
+    section: PortalSection,
+) -> Result<()> {
     signed_in
         .allow(ctx, section, resource_of(section), Action::Read)
         .await
@@ -98,44 +102,6 @@ pub(super) async fn subscription_page(
                 json!({ "subscription": detail, "methods": methods, "can_change_method": can_change }),
             ),
             extra,
-        ),
-    )
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct HistoryQuery {
-    /// keyset cursor: `<created_at unix micros>_<id>` of the last row shown
-    after: String,
-}
-
-const PER_PAGE: u64 = 20;
-
-#[debug_handler]
-pub async fn billing_history(
-    ViewEngine(v): ViewEngine<TeraView>,
-    State(ctx): State<AppContext>,
-    Query(query): Query<HistoryQuery>,
-    signed_in: SignedIn,
-) -> Result<Response> {
-    open(&ctx, &signed_in, PortalSection::BillingHistory).await?;
-    let after = ChargeRow::parse_cursor(&query.after);
-    let page = charges::Model::history_for_customer(
-        &ctx.db,
-        signed_in.workspace.id,
-        signed_in.customer.id,
-        after,
-        PER_PAGE,
-    )
-    .await?;
-    let rows: Vec<_> = page.charges.iter().map(ChargeRow::from).collect();
-    let next = page.next.map(|(at, id)| ChargeRow::cursor(at, id));
-    format::render().view(
-        &v,
-        "portal/billing.html",
-        with(
-            signed_in.layout(Some(PortalSection::BillingHistory)),
-            json!({ "charges": rows, "next": next, "first_page": after.is_none() }),
         ),
     )
 }

@@ -3,38 +3,11 @@
 // default, and remove a card a subscription renews with.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, audit, waitForMail, mailCount, linkIn } from './support.mjs';
+import { BASE, launch, audit, signIn, addCard } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function signIn(page, email, slug) {
-  const before = mailCount(email);
-  await page.goto(`${BASE}/portal/${slug}/login`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-  await page.goto(linkIn(await waitForMail(email, before + 1), `/portal/${slug}/login/`));
-  await page.getByRole('button', { name: 'Continue to your account' }).click();
-  await page.waitForURL(/\/subscriptions$/);
-}
-
-async function addCard(page, number, authenticate) {
-  await page.getByRole('link', { name: 'Payment methods' }).click();
-  await page.getByRole('button', { name: 'Add a card' }).click();
-  await page.getByRole('heading', { name: 'Add a card' }).waitFor();
-  assert.ok(page.url().startsWith(`${BASE}/sandbox/cards/`), 'card details are typed on the gateway page');
-  await audit(page, 'the sandbox card form');
-  await page.getByLabel('Card number').fill(number);
-  await page.getByLabel('Expiry (MM/YY)').fill('12/34');
-  await page.getByLabel('Security code').fill('123');
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('heading', { name: "Confirm it's you" }).waitFor();
-  await audit(page, 'the 3-D Secure page');
-  await page.getByRole('button', { name: authenticate ? 'Complete authentication' : 'Fail authentication' }).click();
-  await page.getByRole('heading', { name: 'Payment methods', level: 1 }).waitFor();
-}
 
 test('bob manages his payment methods', async () => {
   const context = await browser.newContext();
@@ -43,7 +16,7 @@ test('bob manages his payment methods', async () => {
   page.on('request', (r) => { if (!r.url().startsWith(BASE)) external.push(r.url()); });
   await signIn(page, 'bob@example.com', 'acme');
 
-  await addCard(page, '4000 0084 0000 1629', true);
+  await addCard(page, '4000 0084 0000 1629', true, (name) => audit(page, name));
   await page.getByText('Nothing was saved. The bank could not authenticate the card.').waitFor();
   await addCard(page, '4242 4242 4242 4242', false);
   await page.getByText('Nothing was saved.').waitFor();

@@ -83,3 +83,32 @@ export function linkIn(text, pathPart) {
   assert.ok(link, `no link with ${pathPart} in: ${text}`);
   return link;
 }
+
+/** Signs in through the emailed link, ending on the first section. */
+export async function signIn(page, email, slug) {
+  const before = mailCount(email);
+  await page.goto(`${BASE}/portal/${slug}/login`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+  await page.goto(linkIn(await waitForMail(email, before + 1), `/portal/${slug}/login/`));
+  await page.getByRole('button', { name: 'Continue to your account' }).click();
+  await page.waitForURL(/\/subscriptions$/);
+}
+
+/** Adds a card through the gateway's form and its 3-D Secure page. */
+export async function addCard(page, number, authenticate, check = async () => {}) {
+  await page.getByRole('link', { name: 'Payment methods' }).click();
+  await page.getByRole('button', { name: 'Add a card' }).click();
+  await page.getByRole('heading', { name: 'Add a card' }).waitFor();
+  assert.ok(page.url().startsWith(`${BASE}/sandbox/cards/`), 'card details are typed on the gateway page');
+  await check('the sandbox card form');
+  await page.getByLabel('Card number').fill(number);
+  await page.getByLabel('Expiry (MM/YY)').fill('12/34');
+  await page.getByLabel('Security code').fill('123');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: "Confirm it's you" }).waitFor();
+  await check('the 3-D Secure page');
+  await page.getByRole('button', { name: authenticate ? 'Complete authentication' : 'Fail authentication' }).click();
+  await page.getByRole('heading', { name: 'Payment methods', level: 1 }).waitFor();
+}

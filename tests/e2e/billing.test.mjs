@@ -1,0 +1,37 @@
+// Ada sees her failed renewal in Billing history, retries it with a card
+// whose bank asks for 3-D Secure, and the subscription is active again.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, launch, audit, signIn, addCard } from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('ada retries her failed payment through 3-D Secure', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, 'ada@example.com', 'acme');
+  await page.getByRole('listitem').filter({ hasText: 'Backup Add-on' }).getByText('Past due').waitFor();
+
+  // a card whose bank asks to confirm every payment
+  await addCard(page, '4000 0027 6000 3184', true);
+  await page.getByText('Your card is saved.').waitFor();
+
+  await page.getByRole('link', { name: 'Billing history' }).click();
+  const failed = page.getByRole('row').filter({ hasText: 'The card has insufficient funds.' });
+  await failed.waitFor();
+  await audit(page, 'the billing history with a failed charge');
+  await failed.getByLabel('Pay with').selectOption({ label: 'Visa •••• 3184' });
+  await failed.getByRole('button', { name: /Retry payment/ }).click();
+
+  await page.getByRole('heading', { name: "Confirm it's you" }).waitFor();
+  assert.ok(page.url().startsWith(`${BASE}/sandbox/authenticate/`));
+  await page.getByRole('button', { name: 'Complete authentication' }).click();
+  await page.getByText('Payment received. Your subscription is active again.').waitFor();
+  await audit(page, 'the billing history after the retry');
+
+  await page.getByRole('link', { name: 'Subscriptions' }).click();
+  await page.getByRole('listitem').filter({ hasText: 'Backup Add-on' }).getByText('Active').waitFor();
+  await context.close();
+});

@@ -47,6 +47,34 @@ fn from(settings: &Settings, workspace: &workspaces::Model) -> String {
 }
 
 impl PortalMailer {
+    /// Sends `dir`'s templates to `to`, branded with the workspace: its name
+    /// as sender, its support address as Reply-To, its accent colour.
+    async fn send(
+        ctx: &AppContext,
+        dir: &Dir<'_>,
+        settings: &Settings,
+        workspace: &workspaces::Model,
+        to: &str,
+        lang: &str,
+        mut locals: serde_json::Value,
+    ) -> Result<()> {
+        locals["lang"] = json!(lang);
+        locals["workspace"] = json!(workspace.name);
+        locals["accent"] = json!(workspace.accent_color);
+        Self::mail_template(
+            ctx,
+            dir,
+            Args {
+                from: Some(from(settings, workspace)),
+                to: to.to_string(),
+                reply_to: workspace.support_email.clone(),
+                locals,
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
     /// The sign-in email: button, fallback link, one-time code, validity.
     ///
     /// # Errors
@@ -65,25 +93,20 @@ impl PortalMailer {
             settings.public_url.trim_end_matches('/'),
             workspace.slug
         );
-        Self::mail_template(
+        Self::send(
             ctx,
             &SIGN_IN,
-            Args {
-                from: Some(from(settings, workspace)),
-                to: customer.email.clone(),
-                reply_to: workspace.support_email.clone(),
-                locals: json!({
-                    "lang": lang,
-                    "workspace": workspace.name,
-                    "accent": workspace.accent_color,
-                    "support_email": workspace.support_email,
-                    "name": customer.name,
-                    "url": url,
-                    "code": code,
-                    "minutes": VALIDITY_MINUTES,
-                }),
-                ..Default::default()
-            },
+            settings,
+            workspace,
+            &customer.email,
+            lang,
+            json!({
+                "support_email": workspace.support_email,
+                "name": customer.name,
+                "url": url,
+                "code": code,
+                "minutes": VALIDITY_MINUTES,
+            }),
         )
         .await
     }
@@ -106,23 +129,18 @@ impl PortalMailer {
             settings.public_url.trim_end_matches('/'),
             workspace.slug
         );
-        Self::mail_template(
+        Self::send(
             ctx,
             &EMAIL_CHANGE,
-            Args {
-                from: Some(from(settings, workspace)),
-                to: new_email.to_string(),
-                reply_to: workspace.support_email.clone(),
-                locals: json!({
-                    "lang": lang,
-                    "workspace": workspace.name,
-                    "accent": workspace.accent_color,
-                    "name": customer.name,
-                    "url": url,
-                    "minutes": VALIDITY_MINUTES,
-                }),
-                ..Default::default()
-            },
+            settings,
+            workspace,
+            new_email,
+            lang,
+            json!({
+                "name": customer.name,
+                "url": url,
+                "minutes": VALIDITY_MINUTES,
+            }),
         )
         .await
     }
@@ -141,25 +159,20 @@ impl PortalMailer {
         lang: &str,
     ) -> Result<()> {
         let base = settings.public_url.trim_end_matches('/');
-        Self::mail_template(
+        Self::send(
             ctx,
             &RECEIPT,
-            Args {
-                from: Some(from(settings, workspace)),
-                to: customer.email.clone(),
-                reply_to: workspace.support_email.clone(),
-                locals: json!({
-                    "lang": lang,
-                    "workspace": workspace.name,
-                    "accent": workspace.accent_color,
-                    "name": customer.name,
-                    "amount": charge.money().plain(),
-                    "description": charge.description,
-                    "invoice": invoice.map(|i| i.number.clone()),
-                    "portal_url": format!("{base}/portal/{}/login", workspace.slug),
-                }),
-                ..Default::default()
-            },
+            settings,
+            workspace,
+            &customer.email,
+            lang,
+            json!({
+                "name": customer.name,
+                "amount": charge.money().plain(),
+                "description": charge.description,
+                "invoice": invoice.map(|i| i.number.clone()),
+                "portal_url": format!("{base}/portal/{}/login", workspace.slug),
+            }),
         )
         .await
     }
@@ -191,28 +204,23 @@ impl PortalMailer {
             chrono::Utc::now().fixed_offset(),
         )
         .await?;
-        Self::mail_template(
+        Self::send(
             ctx,
             &PAYMENT_FAILED,
-            Args {
-                from: Some(from(settings, workspace)),
-                to: customer.email.clone(),
-                reply_to: workspace.support_email.clone(),
-                locals: json!({
-                    "lang": lang,
-                    "workspace": workspace.name,
-                    "accent": workspace.accent_color,
-                    "name": customer.name,
-                    "amount": charge.money().plain(),
-                    "description": charge.description,
-                    "reason": charge.failure_message.clone().unwrap_or_default(),
-                    "retry_at": retry_at.map(|at| at.format("%Y-%m-%d").to_string()),
-                    "cancelled": cancelled,
-                    "url": format!("{}/portal/{}/login/{}", settings.public_url.trim_end_matches('/'), workspace.slug, link.token),
-                    "minutes": VALIDITY_MINUTES,
-                }),
-                ..Default::default()
-            },
+            settings,
+            workspace,
+            &customer.email,
+            lang,
+            json!({
+                "name": customer.name,
+                "amount": charge.money().plain(),
+                "description": charge.description,
+                "reason": charge.failure_message.clone().unwrap_or_default(),
+                "retry_at": retry_at.map(|at| at.format("%Y-%m-%d").to_string()),
+                "cancelled": cancelled,
+                "url": format!("{}/portal/{}/login/{}", settings.public_url.trim_end_matches('/'), workspace.slug, link.token),
+                "minutes": VALIDITY_MINUTES,
+            }),
         )
         .await
     }

@@ -49,6 +49,47 @@ impl<'a> Money<'a> {
         )
     }
 
+    /// For a page in `lang`: `$1,234.50` / `1.234,50 $`; currencies without a
+    /// well-known symbol keep their code (`1,234.50 CHF`, `1.234,50 CHF`).
+    #[must_use]
+    pub fn localized(&self, lang: &str) -> String {
+        let german = lang.starts_with("de");
+        let (group, decimal) = if german { ('.', ',') } else { (',', '.') };
+        let digits = minor_unit_digits(self.currency);
+        let scale = 10u64.pow(digits);
+        let abs = self.minor.unsigned_abs();
+        let whole = (abs / scale).to_string();
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
+                grouped.push(group);
+            }
+            grouped.push(c);
+        }
+        let number = if digits == 0 {
+            grouped
+        } else {
+            format!(
+                "{grouped}{decimal}{:0width$}",
+                abs % scale,
+                width = digits as usize
+            )
+        };
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let symbol = match self.currency {
+            "USD" => Some("$"),
+            "EUR" => Some("€"),
+            "GBP" => Some("£"),
+            "JPY" => Some("¥"),
+            _ => None,
+        };
+        match (symbol, german) {
+            (Some(sym), false) => format!("{sign}{sym}{number}"),
+            (Some(sym), true) => format!("{sign}{number}\u{a0}{sym}"),
+            (None, _) => format!("{sign}{number}\u{a0}{}", self.currency),
+        }
+    }
+
     /// `minor * quantity`, or `None` on overflow.
     #[must_use]
     pub fn times(&self, quantity: i64) -> Option<Self> {
@@ -68,6 +109,22 @@ mod tests {
         assert_eq!(Money::new(5, "EUR").plain(), "0.05 EUR");
         assert_eq!(Money::new(1200, "JPY").plain(), "1200 JPY");
         assert_eq!(Money::new(-1500, "KWD").plain(), "-1.500 KWD");
+    }
+
+    #[test]
+    fn formats_for_the_reader() {
+        assert_eq!(Money::new(123_450, "USD").localized("en-US"), "$1,234.50");
+        assert_eq!(
+            Money::new(123_450, "USD").localized("de-DE"),
+            "1.234,50\u{a0}$"
+        );
+        assert_eq!(Money::new(4900, "EUR").localized("de-DE"), "49,00\u{a0}€");
+        assert_eq!(Money::new(120_000, "JPY").localized("en-US"), "¥120,000");
+        assert_eq!(
+            Money::new(-1500, "CHF").localized("en-US"),
+            "-15.00\u{a0}CHF"
+        );
+        assert_eq!(Money::new(5, "KWD").localized("de-DE"), "0,005\u{a0}KWD");
     }
 
     #[test]

@@ -188,6 +188,31 @@ impl Model {
         format!("every {} {}s", self.interval_count, interval.as_str())
     }
 
+    /// The billing cycle in the reader's language.
+    #[must_use]
+    pub fn interval_words_in(&self, lang: &str) -> String {
+        if !lang.starts_with("de") {
+            return self.interval_words();
+        }
+        let interval = self.interval();
+        if self.interval_count == 1 {
+            return match interval {
+                Interval::Day => "täglich",
+                Interval::Week => "wöchentlich",
+                Interval::Month => "monatlich",
+                Interval::Year => "jährlich",
+            }
+            .to_string();
+        }
+        let unit = match interval {
+            Interval::Day => "Tage",
+            Interval::Week => "Wochen",
+            Interval::Month => "Monate",
+            Interval::Year => "Jahre",
+        };
+        format!("alle {} {unit}", self.interval_count)
+    }
+
     /// The end of a billing period that starts at `start`. Month arithmetic
     /// clamps to the month's last day (Jan 31 + 1 month = Feb 28/29).
     #[must_use]

@@ -31,8 +31,13 @@ impl From<&workspaces::Model> for Branding {
     }
 }
 
-fn date(at: DateTime<FixedOffset>) -> String {
-    at.format("%Y-%m-%d").to_string()
+/// A date for the reader: `Nov 25, 2026` or `25.11.2026`.
+fn date(at: DateTime<FixedOffset>, lang: &str) -> String {
+    if lang.starts_with("de") {
+        at.format("%d.%m.%Y").to_string()
+    } else {
+        at.format("%b %-d, %Y").to_string()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -44,6 +49,8 @@ pub struct SubscriptionRow {
     pub quantity: i32,
     pub status: String,
     pub next_renewal: Option<String>,
+    /// ISO date for `<time datetime>`
+    pub next_renewal_iso: Option<String>,
 }
 
 impl SubscriptionRow {
@@ -53,6 +60,7 @@ impl SubscriptionRow {
         db: &DatabaseConnection,
         workspace: &workspaces::Model,
         customer: &customers::Model,
+        lang: &str,
     ) -> Result<Vec<Self>> {
         let subs = subscriptions::Model::list_for_customer(db, workspace.id, customer.id).await?;
         let ids: Vec<i64> = subs.iter().map(|s| s.price_id).collect();
@@ -64,23 +72,26 @@ impl SubscriptionRow {
                 Some(Self {
                     id: s.id,
                     plan: product.name.clone(),
-                    price: price_label(price, s.quantity),
-                    interval: price.interval_words(),
+                    price: price_label(price, s.quantity, lang),
+                    interval: price.interval_words_in(lang),
                     quantity: s.quantity,
                     status: s.status.clone(),
-                    next_renewal: s.next_renewal_at.map(date),
+                    next_renewal: s.next_renewal_at.map(|at| date(at, lang)),
+                    next_renewal_iso: s
+                        .next_renewal_at
+                        .map(|at| at.format("%Y-%m-%d").to_string()),
                 })
             })
             .collect())
     }
 }
 
-/// `29.00 USD`, or `3 × 9.00 USD` for a quantity.
-fn price_label(price: &prices::Model, quantity: i32) -> String {
+/// `$29.00`, or `3 × $9.00` for a quantity.
+fn price_label(price: &prices::Model, quantity: i32, lang: &str) -> String {
     if quantity == 1 {
-        price.unit_price().plain()
+        price.unit_price().localized(lang)
     } else {
-        format!("{quantity} × {}", price.unit_price().plain())
+        format!("{quantity} × {}", price.unit_price().localized(lang))
     }
 }
 
@@ -125,20 +136,19 @@ pub struct ChargeRow {
     pub failure_message: Option<String>,
 }
 
-impl From<&charges::Model> for ChargeRow {
-    fn from(c: &charges::Model) -> Self {
+impl ChargeRow {
+    #[must_use]
+    pub fn new(c: &charges::Model, lang: &str) -> Self {
         Self {
             id: c.id,
-            date: date(c.created_at),
+            date: date(c.created_at, lang),
             description: c.description.clone(),
-            amount: Money::new(c.amount, &c.currency).plain(),
+            amount: Money::new(c.amount, &c.currency).localized(lang),
             status: c.status.clone(),
             failure_message: c.failure_message.clone(),
         }
     }
-}
 
-impl ChargeRow {
     #[must_use]
     pub fn cursor(at: DateTime<FixedOffset>, id: i64) -> String {
         format!("{}_{id}", at.timestamp_micros())
@@ -176,6 +186,7 @@ impl SubscriptionDetail {
         workspace: &workspaces::Model,
         customer: &customers::Model,
         sub: subscriptions::Model,
+        lang: &str,
     ) -> Result<Self> {
         let plans = prices::Model::with_products(db, workspace.id, &[sub.price_id]).await?;
         let (price, product) = plans.get(&sub.price_id).ok_or(Error::NotFound)?;
@@ -192,16 +203,16 @@ impl SubscriptionDetail {
         Ok(Self {
             id: sub.id,
             plan: product.name.clone(),
-            unit_price: price.unit_price().plain(),
+            unit_price: price.unit_price().localized(lang),
             quantity: sub.quantity,
-            interval: price.interval_words(),
+            interval: price.interval_words_in(lang),
             status: sub.status.clone(),
-            trial_end: sub.trial_end.map(date),
-            period_start: date(sub.current_period_start),
-            period_end: date(sub.current_period_end),
-            next_renewal: sub.next_renewal_at.map(date),
+            trial_end: sub.trial_end.map(|at| date(at, lang)),
+            period_start: date(sub.current_period_start, lang),
+            period_end: date(sub.current_period_end, lang),
+            next_renewal: sub.next_renewal_at.map(|at| date(at, lang)),
             renewal_method: method,
-            history: history.iter().map(ChargeRow::from).collect(),
+            history: history.iter().map(|c| ChargeRow::new(c, lang)).collect(),
         })
     }
 }

@@ -6,3 +6,4 @@ mod pages;
 mod payment_methods;
 mod profile;
 mod sign_in;
+mod subscriptions;

@@ -83,7 +83,7 @@ async fn history_page(
         .charges
         .iter()
         .map(|c| {
-            let mut row = json!(ChargeRow::from(c));
+            let mut row = json!(ChargeRow::new(c, signed_in.lang));
             row["retryable"] = json!(retryable.contains(&c.id));
             row
         })

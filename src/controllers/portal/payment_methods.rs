@@ -341,14 +341,17 @@ async fn plan_names(
     subs: &[subscriptions::Model],
 ) -> Result<Vec<String>> {
     let ids: Vec<i64> = subs.iter().map(|s| s.id).collect();
-    Ok(
-        SubscriptionRow::for_customer(&ctx.db, &signed_in.workspace, &signed_in.customer)
-            .await?
-            .into_iter()
-            .filter(|row| ids.contains(&row.id))
-            .map(|row| row.plan)
-            .collect(),
+    Ok(SubscriptionRow::for_customer(
+        &ctx.db,
+        &signed_in.workspace,
+        &signed_in.customer,
+        signed_in.lang,
     )
+    .await?
+    .into_iter()
+    .filter(|row| ids.contains(&row.id))
+    .map(|row| row.plan)
+    .collect())
 }
 
 #[debug_handler]

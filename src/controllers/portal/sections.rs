@@ -35,8 +35,13 @@ pub async fn subscriptions(
     signed_in: SignedIn,
 ) -> Result<Response> {
     open(&ctx, &signed_in, PortalSection::Subscriptions).await?;
-    let rows =
-        SubscriptionRow::for_customer(&ctx.db, &signed_in.workspace, &signed_in.customer).await?;
+    let rows = SubscriptionRow::for_customer(
+        &ctx.db,
+        &signed_in.workspace,
+        &signed_in.customer,
+        signed_in.lang,
+    )
+    .await?;
     format::render().view(
         &v,
         "portal/subscriptions.html",
@@ -85,7 +90,8 @@ pub(super) async fn subscription_page(
     extra: serde_json::Value,
 ) -> Result<Response> {
     let ws = &signed_in.workspace;
-    let detail = SubscriptionDetail::load(&ctx.db, ws, &signed_in.customer, sub).await?;
+    let detail =
+        SubscriptionDetail::load(&ctx.db, ws, &signed_in.customer, sub, signed_in.lang).await?;
     let methods: Vec<_> =
         payment_methods::Model::list_active_for_customer(&ctx.db, ws.id, signed_in.customer.id)
             .await?

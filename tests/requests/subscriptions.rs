@@ -1,0 +1,39 @@
+//! The Subscriptions section reads in the customer's language: money, dates
+//! and billing cycles.
+use portal::models::subscriptions;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+
+use crate::support;
+
+#[tokio::test]
+async fn money_dates_and_cycles_follow_the_customers_language() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let bob = support::customer(ctx, "acme", "bob@example.com").await;
+    support::sign_in(&server, ctx, &bob).await;
+    let sub = subscriptions::Model::list_for_customer(&ctx.db, bob.workspace_id, bob.id)
+        .await
+        .unwrap()
+        .remove(0);
+    let renewal = sub.next_renewal_at.unwrap();
+
+    let english = server.get("/portal/acme/subscriptions").await.text();
+    assert!(english.contains("$29.00 · monthly"), "{english}");
+    assert!(english.contains(&renewal.format("%b %-d, %Y").to_string()));
+    assert!(english.contains(&format!(r#"datetime="{}""#, renewal.format("%Y-%m-%d"))));
+
+    let mut german = bob.into_active_model();
+    german.locale = Set(Some("de-DE".into()));
+    german.update(&ctx.db).await.unwrap();
+    let page = server.get("/portal/acme/subscriptions").await.text();
+    assert!(page.contains(r#"<html lang="de-DE">"#));
+    assert!(page.contains("29,00\u{a0}$ · monatlich"), "{page}");
+    assert!(page.contains(&renewal.format("%d.%m.%Y").to_string()));
+    let detail = server
+        .get(&format!("/portal/acme/subscriptions/{}", sub.id))
+        .await
+        .text();
+    assert!(detail.contains("Verlängerungen"));
+    assert!(detail.contains("29,00\u{a0}$"));
+}

@@ -98,8 +98,14 @@ impl Hooks for App {
             .add_route(controllers::portal::routes())
             .add_route(controllers::admin::routes())
             .add_route(controllers::api::routes())
-            .add_route(controllers::sandbox::routes())
             .add_route(controllers::stripe::routes());
+        // the sandbox processor's pages exist only where it is the gateway
+        let sandbox = Settings::from_context(ctx).is_ok_and(|s| s.gateway == "sandbox");
+        let routes = if sandbox {
+            routes.add_route(controllers::sandbox::routes())
+        } else {
+            routes
+        };
         if ctx.environment == Environment::Development {
             routes.add_route(controllers::dev_mail::routes())
         } else {

@@ -34,6 +34,12 @@ impl Settings {
         })?;
         let settings: Self = serde_json::from_value(raw)
             .map_err(|e| Error::string(&format!("config `settings:` is invalid: {e}")))?;
+        if settings.gateway.is_empty() {
+            return Err(Error::string(
+                "no payment gateway configured: set PORTAL_GATEWAY=stripe (with STRIPE_SECRET_KEY and \
+                 STRIPE_PUBLISHABLE_KEY), or PORTAL_GATEWAY=sandbox for a demo without real payments",
+            ));
+        }
         if settings.secret_key.len() < 32 {
             return Err(Error::string(
                 "settings.secret_key must be at least 32 characters: set PORTAL_SECRET_KEY",

@@ -20,7 +20,21 @@ fn origin(url: &str) -> String {
     reqwest::Url::parse(url).map_or_else(|_| String::new(), |u| u.origin().ascii_serialization())
 }
 
-fn page(v: &TeraView, gateway: &StripeGateway, data: serde_json::Value) -> Result<Response> {
+fn page(
+    v: &TeraView,
+    gateway: &StripeGateway,
+    mode: &str,
+    secret: &str,
+    return_url: &str,
+) -> Result<Response> {
+    let data = data!({
+        "lang": "en-US",
+        "mode": mode,
+        "js_url": gateway.settings().js_url,
+        "key": gateway.settings().publishable_key,
+        "secret": secret,
+        "return_url": return_url,
+    });
     let js = origin(&gateway.settings().js_url);
     let api = origin(&gateway.settings().api_base);
     let csp = format!(
@@ -47,15 +61,12 @@ async fn setup(
         .setup_intent(&id)
         .await
         .map_err(|_| Error::NotFound)?;
-    let data = data!({
-        "lang": "en-US",
-        "mode": "setup",
-        "js_url": gateway.settings().js_url,
-        "key": gateway.settings().publishable_key,
-        "secret": intent.client_secret,
-        "return_url": intent.metadata.get("return_url").cloned().unwrap_or_default(),
-    });
-    page(&v, &gateway, data)
+    let back = intent
+        .metadata
+        .get("return_url")
+        .cloned()
+        .unwrap_or_default();
+    page(&v, &gateway, "setup", &intent.client_secret, &back)
 }
 
 #[debug_handler]
@@ -69,15 +80,12 @@ async fn authenticate(
         .payment_intent(&id)
         .await
         .map_err(|_| Error::NotFound)?;
-    let data = data!({
-        "lang": "en-US",
-        "mode": "authenticate",
-        "js_url": gateway.settings().js_url,
-        "key": gateway.settings().publishable_key,
-        "secret": intent.client_secret,
-        "return_url": intent.metadata.get("return_url").cloned().unwrap_or_else(|| "/".into()),
-    });
-    page(&v, &gateway, data)
+    let back = intent
+        .metadata
+        .get("return_url")
+        .cloned()
+        .unwrap_or_else(|| "/".into());
+    page(&v, &gateway, "authenticate", &intent.client_secret, &back)
 }
 
 pub fn routes() -> Routes {

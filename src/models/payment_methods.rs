@@ -141,6 +141,35 @@ impl Model {
         save_once(db, workspace_id, customer_id, method).await
     }
 
+    /// After the customer saved a method: it becomes their default if they
+    /// had none, and the audit trail records it.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn adopt(&self, db: &impl ConnectionTrait) -> ModelResult<()> {
+        let customer =
+            super::customers::Model::find_in_workspace(db, self.workspace_id, self.customer_id)
+                .await?;
+        if customer.default_payment_method_id.is_none() {
+            customer
+                .into_active_model()
+                .set_default_payment_method(db, Some(self.id))
+                .await?;
+        }
+        super::audit_events::Model::record(
+            db,
+            self.workspace_id,
+            super::audit_events::Actor::Customer(self.customer_id),
+            "payment_method",
+            self.id,
+            "payment_method.added",
+            serde_json::json!({ "kind": self.kind, "brand": self.brand, "last4": self.last4, "paypal_email": self.paypal_email }),
+            None,
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Takes one of the customer's methods off their list. If it was the
     /// default, their oldest remaining method becomes the default. Live
     /// subscriptions renewing with it keep it; they are returned so the
@@ -172,9 +201,20 @@ impl Model {
                 .set_default_payment_method(&txn, next)
                 .await?;
         }
-        txn.commit().await?;
         let renewing =
-            super::subscriptions::Model::live_using_method(db, workspace_id, removed.id).await?;
+            super::subscriptions::Model::live_using_method(&txn, workspace_id, removed.id).await?;
+        super::audit_events::Model::record(
+            &txn,
+            workspace_id,
+            super::audit_events::Actor::Customer(customer_id),
+            "payment_method",
+            removed.id,
+            "payment_method.removed",
+            serde_json::json!({ "still_renewing": renewing.iter().map(|s| s.id).collect::<Vec<_>>() }),
+            None,
+        )
+        .await?;
+        txn.commit().await?;
         Ok((removed, renewing))
     }
 

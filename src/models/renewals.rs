@@ -434,11 +434,68 @@ pub async fn retry_manually(
     settle_manual(db, &sub, charge, outcome, now).await
 }
 
+/// The failed charges a customer may retry now: for each past-due
+/// subscription, the newest failed attempt for its unpaid period.
+///
+/// # Errors
+/// On a database error.
+pub async fn retryable_charges(
+    db: &impl ConnectionTrait,
+    workspace_id: i64,
+    customer_id: i64,
+) -> ModelResult<Vec<i64>> {
+    let mut ids = Vec::new();
+    for sub in subscriptions::Model::list_for_customer(db, workspace_id, customer_id).await? {
+        if sub.status() != Some(Status::PastDue) {
+            continue;
+        }
+        let newest_failed = charges::Model::list_for_subscription(db, workspace_id, sub.id)
+            .await?
+            .into_iter()
+            .find(|c| {
+                c.status() == Some(charges::Status::Failed)
+                    && c.period_start == Some(sub.current_period_end)
+            });
+        ids.extend(newest_failed.map(|c| c.id));
+    }
+    Ok(ids)
+}
+
+/// Back from the bank for a retry of `failed_charge_id`: settles the retry
+/// of that period that was waiting for the customer's authentication.
+///
+/// # Errors
+/// `NotFound` unless such a retry exists for this customer.
+pub async fn complete_retry_of(
+    db: &DatabaseConnection,
+    gateway: &dyn PaymentGateway,
+    workspace_id: i64,
+    customer_id: i64,
+    failed_charge_id: i64,
+    now: DateTime<FixedOffset>,
+) -> Result<ManualRetry> {
+    let failed = charges::Model::find_for_customer(db, workspace_id, customer_id, failed_charge_id)
+        .await
+        .map_err(|_| Error::NotFound)?;
+    let waiting = charges::Model::list_for_subscription(
+        db,
+        workspace_id,
+        failed.subscription_id.ok_or(Error::NotFound)?,
+    )
+    .await?
+    .into_iter()
+    .find(|c| {
+        c.status() == Some(charges::Status::RequiresAction) && c.period_start == failed.period_start
+    })
+    .ok_or(Error::NotFound)?;
+    complete_manual_retry(db, gateway, workspace_id, customer_id, waiting.id, now).await
+}
+
 /// After the customer authenticated a retry at the bank: settle it.
 ///
 /// # Errors
 /// `NotFound` unless the charge is this customer's retry awaiting action.
-pub async fn complete_manual_retry(
+async fn complete_manual_retry(
     db: &DatabaseConnection,
     gateway: &dyn PaymentGateway,
     workspace_id: i64,

@@ -162,6 +162,46 @@ impl Model {
             .await?)
     }
 
+    /// Upcoming renewals of this subscription charge `payment_method_id`,
+    /// which must be one of the same customer's active methods; the audit
+    /// trail records the change.
+    ///
+    /// # Errors
+    /// `EntityNotFound` when the method is not the customer's active method.
+    pub async fn change_renewal_method(
+        self,
+        db: &impl ConnectionTrait,
+        payment_method_id: i64,
+    ) -> ModelResult<Self> {
+        let method = super::payment_methods::Model::find_for_customer(
+            db,
+            self.workspace_id,
+            self.customer_id,
+            payment_method_id,
+        )
+        .await?;
+        if !method.is_active() {
+            return Err(ModelError::EntityNotFound);
+        }
+        let previous = self.payment_method_id;
+        let changed = self
+            .into_active_model()
+            .set_renewal_method(db, method.id)
+            .await?;
+        super::audit_events::Model::record(
+            db,
+            changed.workspace_id,
+            super::audit_events::Actor::Customer(changed.customer_id),
+            "subscription",
+            changed.id,
+            "subscription.payment_method_changed",
+            serde_json::json!({ "payment_method_id": [previous, method.id] }),
+            None,
+        )
+        .await?;
+        Ok(changed)
+    }
+
     #[must_use]
     pub fn status(&self) -> Option<Status> {
         Status::parse(&self.status)

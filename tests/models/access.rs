@@ -10,16 +10,14 @@ use crate::support;
 /// What each merchant role may do in its own workspace (written out here,
 /// independently of config/casbin/policy.csv, so a policy change shows up).
 fn merchant_may(role: &str, resource: Resource, action: Action) -> bool {
-    use Resource::{
-        ApiKeys, Branding, Charges, Customers, Invoices, Settings, Subscriptions, Team, Webhooks,
-    };
+    use Resource::{Branding, Charges, Customers, Invoices, Settings, Subscriptions};
     match (role, action) {
         ("owner", _) | ("admin" | "viewer", Action::Read) => true,
         ("admin", Action::Write) => {
             matches!(
                 resource,
                 Settings | Branding | Customers | Subscriptions | Charges | Invoices
-            ) && !matches!(resource, Team | ApiKeys | Webhooks)
+            )
         }
         _ => false,
     }

@@ -283,6 +283,15 @@ async fn removing_a_card_keeps_the_subscriptions_renewing_with_it() {
         .await
         .unwrap();
     assert!(!renewing.is_empty(), "subscriptions keep the card");
+    let trail =
+        audit_events::Model::list_for_subject(&ctx.db, ada.workspace_id, "payment_method", card_id)
+            .await
+            .unwrap();
+    assert_eq!(trail[0].action, "payment_method.removed");
+    assert_eq!(
+        trail[0].changes["still_renewing"].as_array().unwrap().len(),
+        renewing.len()
+    );
     // and the gateway still charges it for their renewals
     let gateway = portal::gateway::from_context(ctx).unwrap();
     let outcome = gateway
@@ -377,6 +386,11 @@ async fn the_default_and_a_subscriptions_renewal_method_can_be_changed() {
         .await
         .unwrap();
     assert_eq!(sub.payment_method_id, Some(paypal.id));
+    let trail =
+        audit_events::Model::list_for_subject(&ctx.db, ada.workspace_id, "subscription", sub.id)
+            .await
+            .unwrap();
+    assert_eq!(trail[0].action, "subscription.payment_method_changed");
     assert!(server
         .get(&format!(
             "/portal/acme/subscriptions/{}?method_changed=1",

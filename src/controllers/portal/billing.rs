@@ -17,7 +17,6 @@ use crate::{
     models::{
         charges, payment_methods,
         renewals::{self, ManualRetry},
-        subscriptions::{self, Status},
         workspaces::PortalSection,
     },
     settings::Settings,
@@ -35,30 +34,12 @@ pub struct HistoryQuery {
 
 const PER_PAGE: u64 = 20;
 
-/// The failed charges a customer may retry now: per past-due subscription,
-/// the newest failed attempt for its unpaid period.
+/// Failed charges offered for retry (none when the workspace switched retries off).
 async fn retryable(ctx: &AppContext, signed_in: &SignedIn) -> Result<Vec<i64>> {
-    let ws = &signed_in.workspace;
-    if !ws.allow_payment_retry {
+    if !signed_in.workspace.allow_payment_retry {
         return Ok(vec![]);
     }
-    let mut ids = Vec::new();
-    for sub in
-        subscriptions::Model::list_for_customer(&ctx.db, ws.id, signed_in.customer.id).await?
-    {
-        if sub.status() != Some(Status::PastDue) {
-            continue;
-        }
-        let newest_failed = charges::Model::list_for_subscription(&ctx.db, ws.id, sub.id)
-            .await?
-            .into_iter()
-            .find(|c| {
-                c.status() == Some(charges::Status::Failed)
-                    && c.period_start == Some(sub.current_period_end)
-            });
-        ids.extend(newest_failed.map(|c| c.id));
-    }
-    Ok(ids)
+    Ok(renewals::retryable_charges(&ctx.db, signed_in.workspace.id, signed_in.customer.id).await?)
 }
 
 async fn history_page(
@@ -227,8 +208,7 @@ pub async fn retry(
     answer(&v, &ctx, &signed_in, outcome).await
 }
 
-/// Back from the bank's authentication of a retry: `id` is the failed
-/// charge the retry was for; its newest attempt awaiting action settles.
+/// Back from the bank's authentication of a retry of failed charge `id`.
 #[debug_handler]
 pub async fn retry_return(
     ViewEngine(v): ViewEngine<TeraView>,
@@ -237,28 +217,13 @@ pub async fn retry_return(
     signed_in: SignedIn,
 ) -> Result<Response> {
     allow_retry(&ctx, &signed_in).await?;
-    let ws = &signed_in.workspace;
-    let failed = charges::Model::find_for_customer(&ctx.db, ws.id, signed_in.customer.id, id)
-        .await
-        .map_err(|_| Error::NotFound)?;
-    let waiting = charges::Model::list_for_subscription(
-        &ctx.db,
-        ws.id,
-        failed.subscription_id.ok_or(Error::NotFound)?,
-    )
-    .await?
-    .into_iter()
-    .find(|c| {
-        c.status() == Some(charges::Status::RequiresAction) && c.period_start == failed.period_start
-    })
-    .ok_or(Error::NotFound)?;
     let gateway = gateway::from_context(&ctx)?;
-    let outcome = renewals::complete_manual_retry(
+    let outcome = renewals::complete_retry_of(
         &ctx.db,
         gateway.as_ref(),
-        ws.id,
+        signed_in.workspace.id,
         signed_in.customer.id,
-        waiting.id,
+        id,
         Utc::now().fixed_offset(),
     )
     .await?;

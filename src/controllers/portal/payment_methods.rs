@@ -19,7 +19,6 @@ use crate::{
     access::{Action, Resource},
     gateway::{self, CardSetup, PayPalSetup, SetupRequest},
     models::{
-        audit_events::{self, Actor},
         payment_methods::{self, Kind},
         subscriptions,
         workspaces::PortalSection,
@@ -184,7 +183,7 @@ pub async fn card_return(
             let method =
                 payment_methods::Model::add_card(&ctx.db, ws.id, signed_in.customer.id, &card)
                     .await?;
-            saved(&ctx, &signed_in, &method).await?;
+            method.adopt(&ctx.db).await?;
             see_other(&format!("/portal/{}/payment-methods?added=card", ws.slug))?
         }
         CardSetup::Failed { message, .. } => {
@@ -200,34 +199,6 @@ pub async fn card_return(
         }
     };
     Ok((jar, page).into_response())
-}
-
-/// After saving: the first method becomes the default; the trail notes it.
-async fn saved(
-    ctx: &AppContext,
-    signed_in: &SignedIn,
-    method: &payment_methods::Model,
-) -> Result<()> {
-    if signed_in.customer.default_payment_method_id.is_none() {
-        signed_in
-            .customer
-            .clone()
-            .into_active_model()
-            .set_default_payment_method(&ctx.db, Some(method.id))
-            .await?;
-    }
-    audit_events::Model::record(
-        &ctx.db,
-        signed_in.workspace.id,
-        Actor::Customer(signed_in.customer.id),
-        "payment_method",
-        method.id,
-        "payment_method.added",
-        json!({ "kind": method.kind, "brand": method.brand, "last4": method.last4, "paypal_email": method.paypal_email }),
-        None,
-    )
-    .await?;
-    Ok(())
 }
 
 #[debug_handler]
@@ -275,7 +246,7 @@ pub async fn paypal_return(
             let method =
                 payment_methods::Model::add_paypal(&ctx.db, ws.id, signed_in.customer.id, &paypal)
                     .await?;
-            saved(&ctx, &signed_in, &method).await?;
+            method.adopt(&ctx.db).await?;
             see_other(&format!("/portal/{}/payment-methods?added=paypal", ws.slug))?
         }
         PayPalSetup::Cancelled => {
@@ -405,17 +376,6 @@ pub async fn remove(
             .detach(&removed.gateway_token)
             .await?;
     }
-    audit_events::Model::record(
-        &ctx.db,
-        signed_in.workspace.id,
-        Actor::Customer(signed_in.customer.id),
-        "payment_method",
-        removed.id,
-        "payment_method.removed",
-        json!({ "still_renewing": renewing.iter().map(|s| s.id).collect::<Vec<_>>() }),
-        None,
-    )
-    .await?;
     see_other(&format!(
         "/portal/{}/payment-methods?removed=1",
         signed_in.workspace.slug
@@ -453,40 +413,26 @@ pub async fn set_renewal_method(
     let sub = subscriptions::Model::find_for_customer(&ctx.db, ws.id, signed_in.customer.id, id)
         .await
         .map_err(|_| Error::NotFound)?;
-    let chosen = match form.payment_method_id.parse::<i64>() {
-        Ok(method_id) => own_method(&ctx, &signed_in, method_id).await.ok(),
-        Err(_) => None,
-    };
-    let Some(method) = chosen else {
-        let errors = BTreeMap::from([(
-            "payment_method_id",
-            "Choose one of your saved payment methods.",
-        )]);
-        return super::sections::subscription_page(
-            &v,
-            &ctx,
-            &signed_in,
-            sub,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            json!({ "errors": errors }),
-        )
-        .await;
-    };
-    let previous = sub.payment_method_id;
-    sub.into_active_model()
-        .set_renewal_method(&ctx.db, method.id)
-        .await?;
-    audit_events::Model::record(
-        &ctx.db,
-        ws.id,
-        Actor::Customer(signed_in.customer.id),
-        "subscription",
-        id,
-        "subscription.payment_method_changed",
-        json!({ "payment_method_id": [previous, method.id] }),
-        None,
-    )
-    .await?;
+    let method_id = form.payment_method_id.parse::<i64>().unwrap_or_default();
+    match sub.clone().change_renewal_method(&ctx.db, method_id).await {
+        Ok(_) => {}
+        Err(ModelError::EntityNotFound) => {
+            let errors = BTreeMap::from([(
+                "payment_method_id",
+                "Choose one of your saved payment methods.",
+            )]);
+            return super::sections::subscription_page(
+                &v,
+                &ctx,
+                &signed_in,
+                sub,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "errors": errors }),
+            )
+            .await;
+        }
+        Err(err) => return Err(err.into()),
+    }
     see_other(&format!(
         "/portal/{}/subscriptions/{id}?method_changed=1",
         ws.slug

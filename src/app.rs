@@ -9,11 +9,12 @@ use loco_rs::{
     controller::AppRoutes,
     db::truncate_table,
     environment::Environment,
+    storage::{drivers::local, Storage},
     task::Tasks,
-    Result,
+    Error, Result,
 };
 use migration::Migrator;
-use std::path::Path;
+use std::{path::Path, sync::Arc};
 
 use crate::{
     access::Authorizer,
@@ -25,8 +26,43 @@ use crate::{
     },
     settings::Settings,
     tasks,
-    workers::{renewal::RenewalWorker, sign_in_mail::SignInMailWorker},
+    workers::{
+        invoice_pdf::InvoicePdfWorker, renewal::RenewalWorker, sign_in_mail::SignInMailWorker,
+        webhook_delivery::WebhookDeliveryWorker,
+    },
 };
+
+/// Loco's SQLite queue picks the next job with `ORDER BY priority DESC,
+/// run_at, id`, which its own `(status, run_at)` index cannot serve: with a
+/// backlog of 100,000 renewal jobs every dequeue sorted the whole table
+/// (about 20 jobs a second), and claiming or completing a job by `id`
+/// scanned it too (the table has no key). Two indexes fix both. The queue
+/// file also stays in rollback-journal mode, with several fsyncs per job;
+/// WAL (which persists in the file) needs one.
+/// Best effort: without these the queue is slower, not wrong.
+async fn index_sqlite_queue(config: &Config) {
+    let Some(loco_rs::config::QueueConfig::Sqlite(queue)) = &config.queue else {
+        return;
+    };
+    let Ok(db) = sea_orm::Database::connect(&queue.uri).await else {
+        return;
+    };
+    // Loco's index must go too: without statistics SQLite keeps choosing it
+    // and sorting; ours starts with `status` as well, so nothing loses.
+    let created = sea_orm::ConnectionTrait::execute_unprepared(
+        &db,
+        "CREATE INDEX IF NOT EXISTS portal_sqlt_queue_next \
+         ON sqlt_loco_queue (status, priority DESC, run_at, id); \
+         CREATE INDEX IF NOT EXISTS portal_sqlt_queue_id ON sqlt_loco_queue (id); \
+         DROP INDEX IF EXISTS idx_sqlt_queue_status_run_at; \
+         PRAGMA journal_mode = WAL;",
+    )
+    .await;
+    if let Err(e) = created {
+        tracing::debug!(error = %e, "SQLite queue index not created");
+    }
+    let _ = db.close().await;
+}
 
 pub struct App;
 #[async_trait]
@@ -53,8 +89,20 @@ impl Hooks for App {
 
     async fn after_context(ctx: AppContext) -> Result<AppContext> {
         // Fail at boot, not on the first request, when settings are missing.
-        Settings::from_context(&ctx)?;
+        let settings = Settings::from_context(&ctx)?;
         ctx.shared_store.insert(Authorizer::new().await?);
+        // Invoice PDFs go to disk (Loco's default storage keeps nothing).
+        let dir = std::path::Path::new(&settings.storage_dir);
+        let dir = std::fs::create_dir_all(dir)
+            .and_then(|()| dir.canonicalize())
+            .map_err(|e| {
+                Error::string(&format!(
+                    "cannot use the storage directory {}: {e}. Set PORTAL_STORAGE_DIR to a writable directory.",
+                    settings.storage_dir
+                ))
+            })?;
+        let mut ctx = ctx;
+        ctx.storage = Arc::new(Storage::single(local::new_with_prefix(dir)?));
         Ok(ctx)
     }
 
@@ -66,6 +114,14 @@ impl Hooks for App {
             let base = settings.public_url.trim_end_matches('/');
             println!();
             if loaded.created {
+                // the demo's invoices are downloadable from the first page load
+                crate::models::invoices::Model::store_missing_pdfs(
+                    &ctx.db,
+                    &ctx.storage,
+                    None,
+                    |_| {},
+                )
+                .await?;
                 println!(
                     "  Demo data loaded: workspaces {}",
                     loaded.workspaces.join(", ")
@@ -80,6 +136,10 @@ impl Hooks for App {
                 "  Merchant console: {base}/admin  ({} / {})",
                 demo::OWNER_EMAIL,
                 demo::console_password(&secrets)
+            );
+            println!(
+                "  Merchant API:     {base}/api/v1  (Authorization: Bearer {})",
+                demo::api_key(&secrets)
             );
             println!();
         }
@@ -120,14 +180,20 @@ impl Hooks for App {
     }
 
     async fn connect_workers(ctx: &AppContext, queue: &Queue) -> Result<()> {
+        // the queue's table exists by now (Loco sets it up before workers)
+        index_sqlite_queue(&ctx.config).await;
         queue.register(SignInMailWorker::build(ctx)).await?;
         queue.register(RenewalWorker::build(ctx)).await?;
+        queue.register(InvoicePdfWorker::build(ctx)).await?;
+        queue.register(WebhookDeliveryWorker::build(ctx)).await?;
         Ok(())
     }
 
     fn register_tasks(tasks: &mut Tasks) {
         // tasks-inject (do not remove)
         tasks.register(tasks::renewals_run::RenewalsRun);
+        tasks.register(tasks::invoices_backfill::InvoicesBackfill);
+        tasks.register(tasks::webhooks_deliver::WebhooksDeliver);
         tasks.register(tasks::seed_demo::SeedDemo);
         tasks.register(tasks::sessions_prune::SessionsPrune);
         tasks.register(tasks::workspace_create::WorkspaceCreate);

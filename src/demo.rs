@@ -8,6 +8,7 @@ use loco_rs::prelude::*;
 use crate::{
     gateway::sandbox::{hosted, KIND_CARD_SETUP, KIND_PAYPAL},
     models::{
+        api_keys,
         charges::{self, NewCharge},
         customers::{self, NewCustomer},
         invoices, memberships,
@@ -39,6 +40,16 @@ pub struct Loaded {
 #[must_use]
 pub fn console_password(secrets: &Secrets) -> String {
     secrets.keyed_hash("demo-console-password", OWNER_EMAIL)[..16].to_string()
+}
+
+/// Acme's demo API secret key, derived like the console password.
+#[must_use]
+pub fn api_key(secrets: &Secrets) -> String {
+    format!(
+        "{}demo_{}",
+        api_keys::KEY_PREFIX,
+        &secrets.keyed_hash("demo-api-key", ACME)[..24]
+    )
 }
 
 /// Loads the demo data unless `acme` already exists.
@@ -74,6 +85,8 @@ pub async fn load(db: &DatabaseConnection, secrets: &Secrets) -> Result<Loaded> 
     acme_seller.invoice_prefix = Set(Some("ACME".into()));
     let acme = acme_seller.update(&txn).await?;
 
+    api_keys::Model::create_with_secret(&txn, secrets, acme.id, "Demo key", None, api_key(secrets))
+        .await?;
     for (email, name, role) in [
         (OWNER_EMAIL, "Olivia Owner", Role::Owner),
         ("admin@acme.test", "Adam Admin", Role::Admin),
@@ -494,4 +507,58 @@ async fn fail_renewal(
     past_due.status = Set(Status::PastDue.as_str().to_string());
     past_due.next_retry_at = Set(Some(now + Duration::days(1)));
     Ok(past_due.update(db).await?)
+}
+
+/// A fleet of `count` customers in workspace `slug`, each with a sandbox
+/// card and a monthly subscription (Cloud Pro) whose renewal falls due at
+/// `due_at`: the load for the renewal kill test and the benchmarks. Commits
+/// every 500 customers and calls `progress(done)`; returns the
+/// subscriptions' ids.
+///
+/// # Errors
+/// When the workspace or its monthly price is missing, or on a database error.
+pub async fn fleet(
+    db: &DatabaseConnection,
+    slug: &str,
+    count: usize,
+    due_at: DateTime<FixedOffset>,
+    mut progress: impl FnMut(usize),
+) -> Result<Vec<i64>> {
+    let workspace = workspaces::Model::find_by_slug(db, slug).await?;
+    let monthly = prices::Entity::find()
+        .in_tenant(workspace.id)
+        .filter(prices::Column::Interval.eq("month"))
+        .filter(prices::Column::IntervalCount.eq(1))
+        .filter(prices::Column::TrialDays.eq(0))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::string(&format!("workspace `{slug}` has no monthly price")))?;
+    let start = due_at
+        .checked_sub_months(Months::new(1))
+        .ok_or_else(|| Error::string("due date out of range"))?;
+    let run = random_token(6).to_lowercase();
+    let mut ids = Vec::with_capacity(count);
+    for batch in (0..count).collect::<Vec<_>>().chunks(500) {
+        let txn = db.begin().await?;
+        for n in batch {
+            let customer = customers::Model::create(
+                &txn,
+                workspace.id,
+                &NewCustomer {
+                    email: format!("fleet-{run}-{n}@example.test"),
+                    name: format!("Fleet Customer {n}"),
+                    country: Some("US".into()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            let method = card(&txn, workspace.id, customer.id, "visa", "4242", 12, 2030).await?;
+            let sub =
+                subscribe(&txn, workspace.id, customer.id, &monthly, method.id, start).await?;
+            ids.push(sub.id);
+        }
+        txn.commit().await?;
+        progress(ids.len());
+    }
+    Ok(ids)
 }

@@ -2,6 +2,16 @@
 pub const SUPPORTED: [&str; 2] = ["en-US", "de-DE"];
 pub const DEFAULT: &str = "en-US";
 
+/// A date for the reader: `Nov 25, 2026` or `25.11.2026`.
+#[must_use]
+pub fn date(at: chrono::DateTime<chrono::FixedOffset>, lang: &str) -> String {
+    if lang.starts_with("de") {
+        at.format("%d.%m.%Y").to_string()
+    } else {
+        at.format("%b %-d, %Y").to_string()
+    }
+}
+
 /// The supported locale matching `tag` by language ("de", "de-AT" → "de-DE").
 #[must_use]
 pub fn supported(tag: &str) -> Option<&'static str> {

@@ -16,9 +16,16 @@ pub struct Settings {
     /// Which payment gateway charges and saves methods (`sandbox`).
     #[serde(default = "default_gateway")]
     pub gateway: String,
+    /// Directory for stored files: invoice PDFs (`PORTAL_STORAGE_DIR`).
+    #[serde(default = "default_storage_dir")]
+    pub storage_dir: String,
     /// Stripe keys and endpoints, when `gateway` is `stripe`.
     #[serde(default)]
     pub stripe: Option<crate::gateway::stripe::StripeSettings>,
+}
+
+fn default_storage_dir() -> String {
+    "storage".to_string()
 }
 
 fn default_gateway() -> String {

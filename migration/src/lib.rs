@@ -22,6 +22,7 @@ mod m20261125_000017_api_keys;
 mod m20261125_000018_sign_in_requests;
 mod m20261125_000019_sandbox_gateway;
 mod m20261125_000020_gateway_charges;
+mod m20261125_000021_sandbox_session_tokens;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000018_sign_in_requests::Migration),
             Box::new(m20261125_000019_sandbox_gateway::Migration),
             Box::new(m20261125_000020_gateway_charges::Migration),
+            Box::new(m20261125_000021_sandbox_session_tokens::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -1,6 +1,7 @@
 pub mod admin;
 pub mod api;
 pub mod dev_mail;
+pub mod downloads;
 pub mod home;
 pub mod portal;
 pub mod sandbox;

@@ -51,7 +51,7 @@ impl AuthMailer {
                 locals: json!({
                   "name": user.name,
                   "resetToken": user.reset_token,
-                  "host": ctx.config.server.full_url()
+                  "host": crate::settings::Settings::from_context(ctx)?.public_url.trim_end_matches('/'),
                 }),
                 ..Default::default()
             },

@@ -1,5 +1,6 @@
-//! Emails to portal customers, branded with their workspace: the sign-in link
-//! and the email-change confirmation. HTML and plain text, English or German.
+//! Emails to portal customers, branded with their workspace: the sign-in link,
+//! the email-change confirmation, receipts, failed payments and "invoice
+//! ready". HTML and plain text, English or German.
 //!
 //! With no SMTP server configured in development, messages go to the
 //! development outbox (`/_dev/mail`) instead of failing.
@@ -23,6 +24,7 @@ static SIGN_IN: Dir<'_> = include_dir!("src/mailers/portal/sign_in");
 static EMAIL_CHANGE: Dir<'_> = include_dir!("src/mailers/portal/email_change");
 static RECEIPT: Dir<'_> = include_dir!("src/mailers/portal/receipt");
 static PAYMENT_FAILED: Dir<'_> = include_dir!("src/mailers/portal/payment_failed");
+static INVOICE_READY: Dir<'_> = include_dir!("src/mailers/portal/invoice_ready");
 
 pub struct PortalMailer;
 
@@ -177,6 +179,37 @@ impl PortalMailer {
         .await
     }
 
+    /// A customer asked for an invoice ("Generate invoice") and its PDF is stored.
+    ///
+    /// # Errors
+    /// When the template fails or the mail cannot be queued.
+    pub async fn invoice_ready(
+        ctx: &AppContext,
+        settings: &Settings,
+        workspace: &workspaces::Model,
+        customer: &customers::Model,
+        invoice: &invoices::Model,
+        lang: &str,
+    ) -> Result<()> {
+        let base = settings.public_url.trim_end_matches('/');
+        Self::send(
+            ctx,
+            &INVOICE_READY,
+            settings,
+            workspace,
+            &customer.email,
+            lang,
+            json!({
+                "name": customer.name,
+                "number": invoice.number,
+                "amount": invoice.total_money().localized(lang),
+                // sign-in first when the session has ended; the billing page after
+                "billing_url": format!("{base}/portal/{}/billing", workspace.slug),
+            }),
+        )
+        .await
+    }
+
     /// After a declined renewal: why, what happens next, and a one-time link
     /// straight into the portal to fix it.
     ///
@@ -193,14 +226,12 @@ impl PortalMailer {
         cancelled: bool,
         lang: &str,
     ) -> Result<()> {
-        let link = sign_in_tokens::Model::issue(
+        let (url, _) = sign_in_tokens::Model::portal_link(
             &ctx.db,
             &settings.secrets(),
-            workspace.id,
+            &settings.public_url,
+            workspace,
             customer.id,
-            sign_in_tokens::PURPOSE_SIGN_IN,
-            None,
-            None,
             chrono::Utc::now().fixed_offset(),
         )
         .await?;
@@ -218,7 +249,7 @@ impl PortalMailer {
                 "reason": charge.failure_message.clone().unwrap_or_default(),
                 "retry_at": retry_at.map(|at| at.format("%Y-%m-%d").to_string()),
                 "cancelled": cancelled,
-                "url": format!("{}/portal/{}/login/{}", settings.public_url.trim_end_matches('/'), workspace.slug, link.token),
+                "url": url,
                 "minutes": VALIDITY_MINUTES,
             }),
         )

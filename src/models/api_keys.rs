@@ -37,6 +37,21 @@ impl Model {
         created_by_user_id: Option<i64>,
     ) -> ModelResult<CreatedKey> {
         let secret = format!("{KEY_PREFIX}{}", random_token(24));
+        Self::create_with_secret(db, secrets, workspace_id, name, created_by_user_id, secret).await
+    }
+
+    /// A key with a given secret (the demo's, derived from the deployment key).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn create_with_secret(
+        db: &impl ConnectionTrait,
+        secrets: &Secrets,
+        workspace_id: i64,
+        name: &str,
+        created_by_user_id: Option<i64>,
+        secret: String,
+    ) -> ModelResult<CreatedKey> {
         let record = ActiveModel {
             name: Set(name.trim().to_string()),
             prefix: Set(secret.chars().take(10).collect()),

@@ -3,6 +3,7 @@
 //! person may be a customer of several merchants, each a separate record.
 use chrono::{DateTime, FixedOffset};
 use loco_rs::prelude::*;
+use sea_orm::sea_query::ExprTrait as _;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -143,7 +144,28 @@ impl Model {
             .ok_or(ModelError::EntityNotFound)
     }
 
-    /// Customers whose email or name contains `term`, newest first.
+    /// The workspace's customers among `ids`, by id (list pages label rows
+    /// with their customer).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn by_ids(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> ModelResult<std::collections::HashMap<i64, Self>> {
+        Ok(Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect())
+    }
+
+    /// Customers whose email or name contains `term`, newest first; `before`
+    /// (a row id) continues a previous page.
     ///
     /// # Errors
     /// On a database error.
@@ -151,23 +173,28 @@ impl Model {
         db: &impl ConnectionTrait,
         workspace_id: i64,
         term: &str,
+        before: Option<i64>,
         limit: u64,
     ) -> ModelResult<Vec<Self>> {
         let term = term.trim();
         let mut query = Entity::find().in_tenant(workspace_id);
+        if let Some(before) = before {
+            query = query.filter(Column::Id.lt(before));
+        }
         if !term.is_empty() {
             query = query.filter(
                 Condition::any()
                     .add(Column::Email.contains(normalize_email(term)))
-                    .add(Column::Name.contains(term)),
+                    // names match whatever their case, on PostgreSQL as on SQLite
+                    .add(
+                        sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(
+                            sea_orm::sea_query::Expr::col(Column::Name),
+                        ))
+                        .like(format!("%{}%", term.to_lowercase())),
+                    ),
             );
         }
-        Ok(query
-            .order_by_desc(Column::CreatedAt)
-            .order_by_desc(Column::Id)
-            .limit(limit)
-            .all(db)
-            .await?)
+        Ok(query.order_by_desc(Column::Id).limit(limit).all(db).await?)
     }
 
     /// Creates a customer in the workspace.

@@ -2,8 +2,13 @@
 //! counter on the workspace is bumped in the same transaction as the insert,
 //! so a failed insert gives its number back. Seller and buyer details are
 //! copied at issue time; later profile edits do not rewrite issued invoices.
+use std::path::PathBuf;
+
 use chrono::{DateTime, FixedOffset};
-use loco_rs::prelude::*;
+use loco_rs::{
+    prelude::*,
+    storage::{stream::BytesStream, Storage},
+};
 use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::TransactionSession as _;
 use serde_json::json;
@@ -116,11 +121,14 @@ impl Model {
                 "address": workspace.seller_address,
                 "tax_id": workspace.tax_id,
                 "email": workspace.support_email,
+                "accent": workspace.accent_color,
             })),
             buyer_snapshot: Set(json!({
                 "name": customer.name,
                 "email": customer.email,
                 "address": customer.address_lines(),
+                // the language the invoice is printed in, fixed at issue
+                "locale": crate::locale::pick(customer.locale.as_deref(), None, &workspace.default_locale),
             })),
             customer_id: Set(customer.id),
             charge_id: Set(Some(charge.id)),
@@ -149,6 +157,167 @@ impl Model {
     #[must_use]
     pub fn total_money(&self) -> Money<'_> {
         Money::new(self.total, &self.currency)
+    }
+
+    /// Where the PDF lives in storage.
+    #[must_use]
+    pub fn storage_key(&self) -> PathBuf {
+        PathBuf::from(format!("invoices/{}/{}.pdf", self.workspace_id, self.pid))
+    }
+
+    /// The download's file name: the invoice number.
+    #[must_use]
+    pub fn file_name(&self) -> String {
+        let safe: String = self
+            .number
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("{safe}.pdf")
+    }
+
+    /// The customer's invoices for these charges (a history page's rows).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn for_charges(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        customer_id: i64,
+        charge_ids: &[i64],
+    ) -> ModelResult<Vec<Self>> {
+        Ok(Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::CustomerId.eq(customer_id))
+            .filter(Column::ChargeId.is_in(charge_ids.iter().copied()))
+            .all(db)
+            .await?)
+    }
+
+    /// Renders the PDF and stores it, once: an invoice that has its PDF is
+    /// returned as it is, so a job run twice stores one file.
+    ///
+    /// # Errors
+    /// When rendering, storage or the database fail.
+    pub async fn store_pdf(
+        self,
+        db: &impl ConnectionTrait,
+        storage: &Storage,
+    ) -> ModelResult<Self> {
+        if self.pdf_key.is_some() {
+            return Ok(self);
+        }
+        let pdf = crate::invoice_pdf::render(&self).map_err(|e| ModelError::Any(e.into()))?;
+        let key = self.storage_key();
+        storage
+            .upload(&key, &pdf.into())
+            .await
+            .map_err(|e| ModelError::Any(e.into()))?;
+        let key = key.to_string_lossy().to_string();
+        Entity::update_many()
+            .col_expr(Column::PdfKey, Expr::value(Some(key.clone())))
+            .filter(Column::Id.eq(self.id))
+            .filter(Column::PdfKey.is_null())
+            .in_tenant(self.workspace_id)
+            .exec(db)
+            .await?;
+        Ok(Self {
+            pdf_key: Some(key),
+            ..self
+        })
+    }
+
+    /// The stored PDF, as a stream for the response body.
+    ///
+    /// # Errors
+    /// `EntityNotFound` when the PDF is not stored yet; storage errors.
+    pub async fn pdf_stream(&self, storage: &Storage) -> ModelResult<BytesStream> {
+        let key = self.pdf_key.as_ref().ok_or(ModelError::EntityNotFound)?;
+        storage
+            .download_stream(&PathBuf::from(key))
+            .await
+            .map_err(|e| ModelError::Any(e.into()))
+    }
+
+    /// Invoices (in every workspace) whose PDF is not stored yet, by id.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn without_pdf(
+        db: &impl ConnectionTrait,
+        workspace_id: Option<i64>,
+        after_id: i64,
+        limit: u64,
+    ) -> ModelResult<Vec<Self>> {
+        let mut query = Entity::find()
+            .filter(Column::PdfKey.is_null())
+            .filter(Column::Id.gt(after_id));
+        if let Some(workspace_id) = workspace_id {
+            query = query.in_tenant(workspace_id);
+        }
+        Ok(query.order_by_asc(Column::Id).limit(limit).all(db).await?)
+    }
+
+    /// Paid charges (of one workspace, or all) that have no invoice yet, by id.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn uninvoiced_paid_charges(
+        db: &impl ConnectionTrait,
+        workspace_id: Option<i64>,
+        after_id: i64,
+        limit: u64,
+    ) -> ModelResult<Vec<charges::Model>> {
+        let invoiced = sea_orm::sea_query::Query::select()
+            .column(Column::ChargeId)
+            .from(Entity)
+            .and_where(Column::ChargeId.is_not_null())
+            .to_owned();
+        let mut query = charges::Entity::find()
+            .filter(charges::Column::Status.eq(charges::Status::Paid.as_str()))
+            .filter(charges::Column::Id.not_in_subquery(invoiced))
+            .filter(charges::Column::Id.gt(after_id));
+        if let Some(workspace_id) = workspace_id {
+            query = query.in_tenant(workspace_id);
+        }
+        Ok(query
+            .order_by_asc(charges::Column::Id)
+            .limit(limit)
+            .all(db)
+            .await?)
+    }
+
+    /// Stores every missing PDF (of one workspace, or all), calling
+    /// `progress(done)` after each; returns how many were stored.
+    ///
+    /// # Errors
+    /// On the first invoice that cannot be rendered or stored.
+    pub async fn store_missing_pdfs(
+        db: &impl ConnectionTrait,
+        storage: &Storage,
+        workspace_id: Option<i64>,
+        mut progress: impl FnMut(usize),
+    ) -> ModelResult<usize> {
+        let mut done = 0;
+        let mut after = 0;
+        loop {
+            let page = Self::without_pdf(db, workspace_id, after, 200).await?;
+            let Some(last) = page.last() else {
+                return Ok(done);
+            };
+            after = last.id;
+            for invoice in page {
+                invoice.store_pdf(db, storage).await?;
+                done += 1;
+                progress(done);
+            }
+        }
     }
 }
 

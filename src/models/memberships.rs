@@ -119,4 +119,73 @@ impl Model {
     pub fn role(&self) -> Option<Role> {
         Role::parse(&self.role).ok()
     }
+
+    /// The workspace's members with their users, owners first.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn list_in_workspace(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+    ) -> ModelResult<Vec<(Self, super::users::Model)>> {
+        let rows = Entity::find()
+            .in_tenant(workspace_id)
+            .find_also_related(super::users::Entity)
+            .order_by_asc(Column::Id)
+            .all(db)
+            .await?;
+        let mut members: Vec<_> = rows
+            .into_iter()
+            .filter_map(|(m, u)| u.map(|u| (m, u)))
+            .collect();
+        members.sort_by_key(|(m, _)| m.role().map_or(9, |r| r as u8));
+        Ok(members)
+    }
+
+    async fn owners(db: &impl ConnectionTrait, workspace_id: i64) -> ModelResult<u64> {
+        Ok(Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::Role.eq(Role::Owner.as_str()))
+            .count(db)
+            .await?)
+    }
+
+    /// Changes a member's role; the last owner stays an owner.
+    ///
+    /// # Errors
+    /// `EntityNotFound` for a non-member; `Message` for the last owner.
+    pub async fn change_role(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        user_id: i64,
+        role: Role,
+    ) -> ModelResult<Self> {
+        let member = Self::find_in_workspace(db, workspace_id, user_id).await?;
+        if member.role() == Some(Role::Owner)
+            && role != Role::Owner
+            && Self::owners(db, workspace_id).await? <= 1
+        {
+            return Err(ModelError::Message(LAST_OWNER.to_string()));
+        }
+        Self::grant(db, workspace_id, user_id, role).await
+    }
+
+    /// Removes a member; the last owner cannot be removed.
+    ///
+    /// # Errors
+    /// `EntityNotFound` for a non-member; `Message` for the last owner.
+    pub async fn remove(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        user_id: i64,
+    ) -> ModelResult<()> {
+        let member = Self::find_in_workspace(db, workspace_id, user_id).await?;
+        if member.role() == Some(Role::Owner) && Self::owners(db, workspace_id).await? <= 1 {
+            return Err(ModelError::Message(LAST_OWNER.to_string()));
+        }
+        member.delete(db).await?;
+        Ok(())
+    }
 }
+
+const LAST_OWNER: &str = "a workspace needs at least one owner: make someone else owner first";

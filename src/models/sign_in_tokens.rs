@@ -39,6 +39,40 @@ fn code_hash(secrets: &Secrets, customer_id: i64, code: &str) -> String {
 impl Model {
     /// Issues a link (and code) for a customer of the workspace.
     ///
+    /// A one-time portal sign-in link for a customer (the console's "copy
+    /// portal link", the API's portal links, the failed-payment email):
+    /// the absolute URL under `public_url` and when it expires.
+    ///
+    /// # Errors
+    /// `EntityNotFound` when the customer is not in this workspace.
+    pub async fn portal_link(
+        db: &impl ConnectionTrait,
+        secrets: &Secrets,
+        public_url: &str,
+        workspace: &super::workspaces::Model,
+        customer_id: i64,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<(String, DateTime<FixedOffset>)> {
+        let issued = Self::issue(
+            db,
+            secrets,
+            workspace.id,
+            customer_id,
+            PURPOSE_SIGN_IN,
+            None,
+            None,
+            now,
+        )
+        .await?;
+        let url = format!(
+            "{}/portal/{}/login/{}",
+            public_url.trim_end_matches('/'),
+            workspace.slug,
+            issued.token
+        );
+        Ok((url, issued.record.expires_at))
+    }
+
     /// # Errors
     /// `EntityNotFound` when the customer is not in this workspace.
     #[allow(clippy::too_many_arguments)]

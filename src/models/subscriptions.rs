@@ -114,6 +114,28 @@ impl Model {
         Ok(subscription.insert(db).await?)
     }
 
+    /// Starts a subscription whose first period is due now, so the renewal
+    /// engine charges it (idempotently, with dunning) on its next sweep; a
+    /// price with a trial starts trialing instead.
+    ///
+    /// # Errors
+    /// As `start`.
+    pub async fn start_billing_now(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        params: &NewSubscription,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Self> {
+        let started = Self::start(db, workspace_id, params, now).await?;
+        if started.status() != Some(Status::Active) {
+            return Ok(started);
+        }
+        let mut due = started.into_active_model();
+        due.current_period_end = Set(now);
+        due.next_renewal_at = Set(Some(now));
+        Ok(due.update(db).await?)
+    }
+
     /// The customer's subscriptions: live ones first, then by start date.
     ///
     /// # Errors

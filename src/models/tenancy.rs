@@ -72,3 +72,49 @@ where
         .await?
         .ok_or(ModelError::EntityNotFound)
 }
+
+/// Tables whose rows have a public id (`pid`): what the merchant API shows.
+pub trait PidOwned: TenantEntity<TenantId = i64> {
+    fn pid_column() -> Self::Column;
+    fn id_column() -> Self::Column;
+}
+
+macro_rules! pid_owned {
+    ($($table:ident),* $(,)?) => {$(
+        impl PidOwned for super::_entities::$table::Entity {
+            fn pid_column() -> super::_entities::$table::Column {
+                super::_entities::$table::Column::Pid
+            }
+            fn id_column() -> super::_entities::$table::Column {
+                super::_entities::$table::Column::Id
+            }
+        }
+    )*};
+}
+
+pid_owned!(
+    customers,
+    products,
+    prices,
+    payment_methods,
+    subscriptions,
+    charges,
+    invoices
+);
+
+/// A workspace's row by public id; another workspace's id is not found.
+///
+/// # Errors
+/// `EntityNotFound` unless the row is this workspace's.
+pub async fn find_by_pid<E: PidOwned>(
+    db: &impl ConnectionTrait,
+    workspace_id: i64,
+    pid: uuid::Uuid,
+) -> ModelResult<E::Model> {
+    E::find()
+        .in_tenant(workspace_id)
+        .filter(E::pid_column().eq(pid))
+        .one(db)
+        .await?
+        .ok_or(ModelError::EntityNotFound)
+}

@@ -228,6 +228,34 @@ impl Model {
         Ok(user)
     }
 
+    /// A console user for an invitation: the existing account for this
+    /// email, or a new verified one with an unusable random password and a
+    /// reset token, so the invitee chooses their own password by the
+    /// emailed link. `true` when the account is new (it needs that email).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn invite(db: &DatabaseConnection, email: &str) -> ModelResult<(Self, bool)> {
+        if let Ok(user) = Self::find_by_email(db, email).await {
+            return Ok((user, false));
+        }
+        let user = Self::create_with_password(
+            db,
+            &RegisterParams {
+                email: email.to_string(),
+                password: crate::secrets::random_token(32),
+                name: email.split('@').next().unwrap_or_default().to_string(),
+            },
+        )
+        .await?;
+        let user = user.into_active_model().verified(db).await?;
+        let user = user
+            .into_active_model()
+            .set_forgot_password_sent(db)
+            .await?;
+        Ok((user, true))
+    }
+
     /// Creates a JWT
     ///
     /// # Errors

@@ -236,6 +236,149 @@ impl Model {
     }
 }
 
+/// What the console's "Portal settings" page edits: which sections and
+/// actions customers get, and the dunning schedule.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct PortalSettings {
+    pub section_subscriptions: bool,
+    pub section_payment_methods: bool,
+    pub section_billing_history: bool,
+    pub section_profile: bool,
+    pub allow_change_renewal_method: bool,
+    pub allow_paypal: bool,
+    pub allow_invoice_generation: bool,
+    pub allow_payment_retry: bool,
+    pub profile_edit_name: bool,
+    pub profile_edit_email: bool,
+    pub profile_edit_address: bool,
+    pub profile_edit_marketing: bool,
+    pub dunning_retry_days: String,
+    pub dunning_final_action: String,
+}
+
+impl From<&Model> for PortalSettings {
+    fn from(w: &Model) -> Self {
+        Self {
+            section_subscriptions: w.section_subscriptions,
+            section_payment_methods: w.section_payment_methods,
+            section_billing_history: w.section_billing_history,
+            section_profile: w.section_profile,
+            allow_change_renewal_method: w.allow_change_renewal_method,
+            allow_paypal: w.allow_paypal,
+            allow_invoice_generation: w.allow_invoice_generation,
+            allow_payment_retry: w.allow_payment_retry,
+            profile_edit_name: w.profile_edit_name,
+            profile_edit_email: w.profile_edit_email,
+            profile_edit_address: w.profile_edit_address,
+            profile_edit_marketing: w.profile_edit_marketing,
+            dunning_retry_days: w.dunning_retry_days.clone(),
+            dunning_final_action: w.dunning_final_action.clone(),
+        }
+    }
+}
+
+/// What the console's "Branding" page edits.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct BrandingSettings {
+    pub name: String,
+    pub accent_color: String,
+    pub support_email: String,
+    pub return_url: String,
+}
+
+/// A logo image the portal can serve: PNG, JPEG or WebP (never SVG, which can
+/// carry script), recognised by its first bytes.
+#[must_use]
+pub fn logo_content_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+/// Where a workspace's logo is stored.
+#[must_use]
+pub fn logo_key(workspace_id: i64) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("logos/{workspace_id}/logo"))
+}
+
+impl Model {
+    /// Saves name, accent colour, support email and return link (blank
+    /// fields clear the optional ones). Validation errors name the field.
+    ///
+    /// # Errors
+    /// A validation error, or a database error.
+    pub async fn update_branding(
+        self,
+        db: &impl ConnectionTrait,
+        b: &BrandingSettings,
+    ) -> ModelResult<Self> {
+        let optional = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        let mut w = self.into_active_model();
+        w.name = Set(b.name.trim().to_string());
+        w.accent_color = Set(b.accent_color.trim().to_lowercase());
+        w.support_email = Set(optional(&b.support_email));
+        w.return_url = Set(optional(&b.return_url));
+        Ok(w.update(db).await?)
+    }
+
+    /// Points the portal at a new logo (or none); the query string changes
+    /// with every upload so browsers fetch the new one.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn set_logo(
+        self,
+        db: &impl ConnectionTrait,
+        version: Option<&str>,
+    ) -> ModelResult<Self> {
+        let url = version.map(|v| format!("/portal/{}/logo?v={v}", self.slug));
+        let mut w = self.into_active_model();
+        w.logo_url = Set(url);
+        Ok(w.update(db).await?)
+    }
+
+    /// Saves the portal settings; customers see them on their next page
+    /// load. Validation errors name the field (the dunning schedule).
+    ///
+    /// # Errors
+    /// A validation error, or a database error.
+    pub async fn update_portal_settings(
+        self,
+        db: &impl ConnectionTrait,
+        s: &PortalSettings,
+    ) -> ModelResult<Self> {
+        let final_action = if s.dunning_final_action == "leave_unpaid" {
+            "leave_unpaid"
+        } else {
+            "cancel"
+        };
+        let mut w = self.into_active_model();
+        w.section_subscriptions = Set(s.section_subscriptions);
+        w.section_payment_methods = Set(s.section_payment_methods);
+        w.section_billing_history = Set(s.section_billing_history);
+        w.section_profile = Set(s.section_profile);
+        w.allow_change_renewal_method = Set(s.allow_change_renewal_method);
+        w.allow_paypal = Set(s.allow_paypal);
+        w.allow_invoice_generation = Set(s.allow_invoice_generation);
+        w.allow_payment_retry = Set(s.allow_payment_retry);
+        w.profile_edit_name = Set(s.profile_edit_name);
+        w.profile_edit_email = Set(s.profile_edit_email);
+        w.profile_edit_address = Set(s.profile_edit_address);
+        w.profile_edit_marketing = Set(s.profile_edit_marketing);
+        w.dunning_retry_days = Set(s.dunning_retry_days.replace(' ', ""));
+        w.dunning_final_action = Set(final_action.to_string());
+        Ok(w.update(db).await?)
+    }
+}
+
 impl ActiveModel {
     /// Switches one portal section on or off.
     ///

@@ -4,8 +4,11 @@ use chrono::{DateTime, FixedOffset};
 use loco_rs::prelude::*;
 use serde::Serialize;
 
-use crate::models::{
-    charges, customers, money::Money, payment_methods, prices, subscriptions, workspaces,
+use crate::{
+    locale,
+    models::{
+        charges, customers, money::Money, payment_methods, prices, subscriptions, workspaces,
+    },
 };
 
 #[derive(Debug, Serialize)]
@@ -28,15 +31,6 @@ impl From<&workspaces::Model> for Branding {
             support_email: w.support_email.clone(),
             return_url: w.return_url.clone(),
         }
-    }
-}
-
-/// A date for the reader: `Nov 25, 2026` or `25.11.2026`.
-fn date(at: DateTime<FixedOffset>, lang: &str) -> String {
-    if lang.starts_with("de") {
-        at.format("%d.%m.%Y").to_string()
-    } else {
-        at.format("%b %-d, %Y").to_string()
     }
 }
 
@@ -76,7 +70,7 @@ impl SubscriptionRow {
                     interval: price.interval_words_in(lang),
                     quantity: s.quantity,
                     status: s.status.clone(),
-                    next_renewal: s.next_renewal_at.map(|at| date(at, lang)),
+                    next_renewal: s.next_renewal_at.map(|at| locale::date(at, lang)),
                     next_renewal_iso: s
                         .next_renewal_at
                         .map(|at| at.format("%Y-%m-%d").to_string()),
@@ -141,7 +135,7 @@ impl ChargeRow {
     pub fn new(c: &charges::Model, lang: &str) -> Self {
         Self {
             id: c.id,
-            date: date(c.created_at, lang),
+            date: locale::date(c.created_at, lang),
             description: c.description.clone(),
             amount: Money::new(c.amount, &c.currency).localized(lang),
             status: c.status.clone(),
@@ -207,10 +201,10 @@ impl SubscriptionDetail {
             quantity: sub.quantity,
             interval: price.interval_words_in(lang),
             status: sub.status.clone(),
-            trial_end: sub.trial_end.map(|at| date(at, lang)),
-            period_start: date(sub.current_period_start, lang),
-            period_end: date(sub.current_period_end, lang),
-            next_renewal: sub.next_renewal_at.map(|at| date(at, lang)),
+            trial_end: sub.trial_end.map(|at| locale::date(at, lang)),
+            period_start: locale::date(sub.current_period_start, lang),
+            period_end: locale::date(sub.current_period_end, lang),
+            next_renewal: sub.next_renewal_at.map(|at| locale::date(at, lang)),
             renewal_method: method,
             history: history.iter().map(|c| ChargeRow::new(c, lang)).collect(),
         })

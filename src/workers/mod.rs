@@ -1,2 +1,4 @@
+pub mod invoice_pdf;
 pub mod renewal;
 pub mod sign_in_mail;
+pub mod webhook_delivery;

@@ -1,6 +1,6 @@
-//! One subscription's renewal, as a job: charge, settle, then email the
-//! customer (a receipt, or a failed-payment notice with a link to the
-//! portal). Safe to run twice: the charge and the settlement happen once,
+//! One subscription's renewal, as a job: charge, settle, queue the invoice
+//! PDF, then email the customer (a receipt, or a failed-payment notice with
+//! a link to the portal). Safe to run twice: the charge and the settlement happen once,
 //! and only the run that settled sends mail.
 use chrono::Utc;
 use loco_rs::prelude::*;
@@ -15,6 +15,7 @@ use crate::{
         workspaces,
     },
     settings::Settings,
+    workers::invoice_pdf::InvoicePdfWorker,
 };
 
 pub struct RenewalWorker {
@@ -66,6 +67,7 @@ impl BackgroundWorker<RenewalArgs> for RenewalWorker {
                     .filter(invoices::Column::ChargeId.eq(charge.id))
                     .one(&ctx.db)
                     .await?;
+                InvoicePdfWorker::queue_for_charge(ctx, workspace.id, charge.id, false).await?;
                 PortalMailer::receipt(
                     ctx,
                     &settings,

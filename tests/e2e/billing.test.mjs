@@ -1,7 +1,11 @@
 // Ada sees her failed renewal in Billing history, retries it with a card
-// whose bank asks for 3-D Secure, and the subscription is active again.
+// whose bank asks for 3-D Secure, and the subscription is active again;
+// the paid renewal now has an invoice, which she downloads as a PDF.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BASE, launch, audit, signIn, addCard } from './support.mjs';
 
 let browser;
@@ -30,6 +34,19 @@ test('ada retries her failed payment through 3-D Secure', async () => {
   await page.getByRole('button', { name: 'Complete authentication' }).click();
   await page.getByText('Payment received. Your subscription is active again.').waitFor();
   await audit(page, 'the billing history after the retry');
+
+  // the retried charge is paid and invoiced: download its PDF
+  const paid = page.getByRole('row').filter({ hasText: 'Backup Add-on' }).filter({ hasText: 'Paid' }).first();
+  const link = paid.getByRole('link', { name: /^Download ACME-\d{6} \(PDF\)$/ });
+  const number = (await link.textContent()).match(/ACME-\d{6}/)[0];
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.equal(download.suggestedFilename(), `${number}.pdf`);
+  const file = join(tmpdir(), `portal-e2e-${number}.pdf`);
+  await download.saveAs(file);
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  assert.match(text, new RegExp(number));
+  assert.match(text, /Ada Lovelace/);
+  assert.match(text, /12 St James's Square/);
 
   await page.getByRole('link', { name: 'Subscriptions' }).click();
   await page.getByRole('listitem').filter({ hasText: 'Backup Add-on' }).getByText('Active').waitFor();

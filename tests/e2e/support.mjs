@@ -20,8 +20,48 @@ export async function launch() {
   });
 }
 
-/** Fails with the list of axe violations on the current page. */
+const BUDGET_BYTES = 60 * 1024;
+const consoleErrors = new WeakMap();
+
+/** Console errors of `page` from the first audit on. */
+function watchConsole(page) {
+  if (!consoleErrors.has(page)) {
+    const seen = [];
+    consoleErrors.set(page, seen);
+    page.on('console', (msg) => {
+      // a page answered 422 or 429 on purpose (form errors, limits) is not a fault
+      const ownStatus = msg.text().startsWith('Failed to load resource') && msg.location().url === page.url();
+      if (msg.type() === 'error' && !ownStatus) seen.push(`${msg.text()} (${msg.location().url})`);
+    });
+    page.on('pageerror', (err) => seen.push(String(err)));
+  }
+  return consoleErrors.get(page);
+}
+
+/**
+ * The page budget: what this page transferred (document, CSS, scripts,
+ * images) stays under 60 KB, nothing was requested from another host, and
+ * the console stayed free of errors.
+ */
+async function budget(page, name) {
+  const errors = watchConsole(page);
+  const seen = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const resources = performance.getEntriesByType('resource');
+    const urls = resources.map((r) => r.name).concat(nav ? [nav.name] : []);
+    return {
+      bytes: (nav ? nav.transferSize : 0) + resources.reduce((sum, r) => sum + (r.transferSize || 0), 0),
+      foreign: urls.filter((u) => !u.startsWith(location.origin)),
+    };
+  });
+  assert.ok(seen.bytes < BUDGET_BYTES, `${name} transferred ${seen.bytes} bytes (budget ${BUDGET_BYTES})`);
+  assert.deepEqual(seen.foreign, [], `${name} requested other hosts`);
+  assert.deepEqual(errors.splice(0), [], `console errors on ${name}`);
+}
+
+/** Fails with the list of axe violations on the current page, or when it breaks the page budget. */
 export async function audit(page, name) {
+  await budget(page, name);
   const results = await new AxeBuilder({ page }).analyze();
   const violations = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   assert.deepEqual(violations, [], `axe found violations on ${name}`);

@@ -79,23 +79,23 @@ async fn search_finds_by_email_or_name_inside_one_workspace() {
     let acme = support::workspace(ctx, "acme").await;
     let globex = support::workspace(ctx, "globex").await;
 
-    let by_name = customers::Model::search(&ctx.db, acme.id, "Lovelace", 10)
+    let by_name = customers::Model::search(&ctx.db, acme.id, "Lovelace", None, 10)
         .await
         .unwrap();
     assert_eq!(by_name.len(), 1);
     assert_eq!(by_name[0].email, "ada@example.com");
-    let by_email = customers::Model::search(&ctx.db, acme.id, "ADA@", 10)
+    let by_email = customers::Model::search(&ctx.db, acme.id, "ADA@", None, 10)
         .await
         .unwrap();
     assert!(by_email.iter().all(|c| c.workspace_id == acme.id));
     assert_eq!(by_email.len(), 1);
-    let globex_ada = customers::Model::search(&ctx.db, globex.id, "ada", 10)
+    let globex_ada = customers::Model::search(&ctx.db, globex.id, "ada", None, 10)
         .await
         .unwrap();
     assert_eq!(globex_ada.len(), 1);
     assert_eq!(globex_ada[0].name, "Ada King");
     assert_eq!(
-        customers::Model::search(&ctx.db, acme.id, "", 10)
+        customers::Model::search(&ctx.db, acme.id, "", None, 10)
             .await
             .unwrap()
             .len(),

@@ -1,40 +1,10 @@
 use portal::models::{
     charges::{self, NewCharge},
-    customers, invoices,
+    invoices,
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
 
 use crate::support;
-
-async fn paid_charge(
-    ctx: &loco_rs::app::AppContext,
-    customer: &customers::Model,
-    key: &str,
-) -> charges::Model {
-    let charge = charges::Model::record_attempt(
-        &ctx.db,
-        customer.workspace_id,
-        &NewCharge {
-            customer_id: customer.id,
-            subscription_id: None,
-            payment_method_id: None,
-            amount: 10_000,
-            currency: "USD".into(),
-            description: "Consulting".into(),
-            attempt: 1,
-            idempotency_key: key.into(),
-            period_start: None,
-            period_end: None,
-        },
-    )
-    .await
-    .unwrap();
-    charge
-        .into_active_model()
-        .mark_paid(&ctx.db, key, support::now())
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn invoice_numbers_run_per_workspace_without_gaps() {
@@ -48,7 +18,7 @@ async fn invoice_numbers_run_per_workspace_without_gaps() {
     let first = invoices::Model::issue_for_charge(
         &ctx.db,
         bob.workspace_id,
-        paid_charge(ctx, &bob, "i-1").await.id,
+        support::paid_charge(ctx, &bob, "i-1").await.id,
         support::now(),
     )
     .await
@@ -56,7 +26,7 @@ async fn invoice_numbers_run_per_workspace_without_gaps() {
     let second = invoices::Model::issue_for_charge(
         &ctx.db,
         bob.workspace_id,
-        paid_charge(ctx, &bob, "i-2").await.id,
+        support::paid_charge(ctx, &bob, "i-2").await.id,
         support::now(),
     )
     .await
@@ -67,7 +37,7 @@ async fn invoice_numbers_run_per_workspace_without_gaps() {
     let globex_first = invoices::Model::issue_for_charge(
         &ctx.db,
         carol.workspace_id,
-        paid_charge(ctx, &carol, "i-3").await.id,
+        support::paid_charge(ctx, &carol, "i-3").await.id,
         support::now(),
     )
     .await
@@ -87,7 +57,7 @@ async fn invoice_numbers_run_per_workspace_without_gaps() {
     let third = invoices::Model::issue_for_charge(
         &ctx.db,
         bob.workspace_id,
-        paid_charge(ctx, &bob, "i-4").await.id,
+        support::paid_charge(ctx, &bob, "i-4").await.id,
         support::now(),
     )
     .await
@@ -142,7 +112,7 @@ async fn seller_and_buyer_are_snapshotted_and_tax_is_integer() {
     let invoice = invoices::Model::issue_for_charge(
         &ctx.db,
         bob.workspace_id,
-        paid_charge(ctx, &bob, "s-1").await.id,
+        support::paid_charge(ctx, &bob, "s-1").await.id,
         support::now(),
     )
     .await

@@ -1,7 +1,10 @@
 mod api;
 mod billing;
+mod console;
 mod gateway_contract;
+mod invoices;
 mod isolation;
+mod matrix;
 mod pages;
 mod payment_methods;
 mod profile;

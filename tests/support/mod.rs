@@ -61,6 +61,19 @@ impl TestApp {
         self.client(false)
     }
 
+    /// The database this app runs on (for a process the test starts).
+    pub fn database_url(&self) -> &str {
+        &self.config.database.uri
+    }
+
+    /// The SQLite queue's URL, when the app uses one.
+    pub fn sqlite_queue_url(&self) -> Option<&str> {
+        match &self.config.queue {
+            Some(loco_rs::config::QueueConfig::Sqlite(queue)) => Some(&queue.uri),
+            _ => None,
+        }
+    }
+
     fn client(&self, save_cookies: bool) -> TestServer {
         let router = self.boot.router.clone().expect("server mode has a router");
         // a real socket: handlers read the client address (rate limits)
@@ -350,4 +363,73 @@ impl TestApp {
             }
         }
     }
+}
+
+/// A paid one-off charge of 100.00 USD ("Consulting") for `customer`, without an invoice.
+pub async fn paid_charge(
+    ctx: &AppContext,
+    customer: &customers::Model,
+    key: &str,
+) -> portal::models::charges::Model {
+    use portal::models::charges::{self, NewCharge};
+    use sea_orm::IntoActiveModel;
+    let charge = charges::Model::record_attempt(
+        &ctx.db,
+        customer.workspace_id,
+        &NewCharge {
+            customer_id: customer.id,
+            subscription_id: None,
+            payment_method_id: None,
+            amount: 10_000,
+            currency: "USD".into(),
+            description: "Consulting".into(),
+            attempt: 1,
+            idempotency_key: key.into(),
+            period_start: None,
+            period_end: None,
+        },
+    )
+    .await
+    .unwrap();
+    charge
+        .into_active_model()
+        .mark_paid(&ctx.db, key, now())
+        .await
+        .unwrap()
+}
+
+/// The text of a PDF, as `pdftotext -layout` (poppler-utils) reads it.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("portal_invoice_{}.pdf", random_token(6)));
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("pdftotext could not run ({e}): install poppler-utils (scripts/test does)")
+        });
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "pdftotext could not read the PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Signs a demo console user (`owner@acme.test`, `viewer@acme.test`, ...)
+/// in through the console's sign-in form with the demo password.
+pub async fn console_sign_in(server: &TestServer, ctx: &AppContext, email: &str) {
+    let page = server.get("/admin").await;
+    let done = server
+        .post("/admin/sign-in")
+        .form(&[
+            ("csrf_token", csrf(&page.text())),
+            ("email", email.to_string()),
+            ("password", demo::console_password(&secrets(ctx))),
+        ])
+        .await;
+    assert_eq!(done.status_code(), 303, "{}", done.text());
 }

@@ -1,2 +1,3 @@
+mod invoices_backfill;
 mod seed_demo;
 mod workspace_create;

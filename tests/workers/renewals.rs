@@ -5,7 +5,7 @@ use portal::{
     gateway::sandbox::{cards::Scenario, SandboxGateway},
     models::{
         _entities::sandbox_charges,
-        charges, payment_methods,
+        charges, invoices, payment_methods,
         renewals::{self, Renewal},
         subscriptions,
         subscriptions::Status,
@@ -97,6 +97,27 @@ async fn a_due_subscription_renews_once_even_when_its_job_runs_twice() {
         assert_eq!(charges_for(ctx, &sub).await.len(), before + 1);
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    // the renewal queued its invoice's PDF: a job of its own, through the same queue
+    let paid_charge = charges_for(ctx, &sub).await.remove(0);
+    let mut stored = None;
+    for _ in 0..100 {
+        stored = invoices::Entity::find()
+            .filter(invoices::Column::ChargeId.eq(paid_charge.id))
+            .one(&ctx.db)
+            .await
+            .unwrap()
+            .and_then(|i| i.pdf_key);
+        if stored.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let stored = stored.expect("the invoice PDF was stored by the worker");
+    assert!(ctx
+        .storage
+        .exists(std::path::Path::new(&stored))
+        .await
+        .unwrap());
     queue.shutdown().unwrap();
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), worker).await;
 

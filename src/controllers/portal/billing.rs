@@ -1,6 +1,7 @@
-//! Billing history: every charge, newest first, and "Retry payment" on the
-//! failed renewal of a past-due subscription (with the bank's 3-D Secure
-//! step when it asks). Two clicks or two tabs charge once.
+//! Billing history: every charge, newest first, with its invoice PDF (or
+//! "Generate invoice" for a paid charge without one), and "Retry payment"
+//! on the failed renewal of a past-due subscription (with the bank's 3-D
+//! Secure step when it asks). Two clicks or two tabs charge once.
 use axum::http::StatusCode;
 use chrono::Utc;
 use loco_rs::prelude::*;
@@ -15,12 +16,13 @@ use crate::{
     access::{Action, Resource},
     gateway,
     models::{
-        charges, payment_methods,
+        charges, invoices, payment_methods,
         renewals::{self, ManualRetry},
         workspaces::PortalSection,
     },
     settings::Settings,
     views::portal::{ChargeRow, MethodRow},
+    workers::invoice_pdf::InvoicePdfWorker,
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -30,6 +32,7 @@ pub struct HistoryQuery {
     after: String,
     paid: Option<String>,
     already: Option<String>,
+    invoice: Option<String>,
 }
 
 const PER_PAGE: u64 = 20;
@@ -60,12 +63,23 @@ async fn history_page(
     )
     .await?;
     let retryable = retryable(ctx, signed_in).await?;
+    let ids: Vec<i64> = page.charges.iter().map(|c| c.id).collect();
+    let invoices =
+        invoices::Model::for_charges(&ctx.db, ws.id, signed_in.customer.id, &ids).await?;
     let rows: Vec<_> = page
         .charges
         .iter()
         .map(|c| {
             let mut row = json!(ChargeRow::new(c, signed_in.lang));
             row["retryable"] = json!(retryable.contains(&c.id));
+            let invoice = invoices.iter().find(|i| i.charge_id == Some(c.id));
+            row["invoice_number"] = json!(invoice.map(|i| &i.number));
+            row["invoice_ready"] = json!(invoice.is_some_and(|i| i.pdf_key.is_some()));
+            row["can_generate"] = json!(
+                invoice.is_none()
+                    && ws.allow_invoice_generation
+                    && c.status() == Some(charges::Status::Paid)
+            );
             row
         })
         .collect();
@@ -102,6 +116,21 @@ pub async fn index(
         Some("billing-retry-paid")
     } else if query.already.is_some() {
         Some("billing-retry-already-paid")
+    } else if let Some(charge_id) = query.invoice.as_deref().and_then(|id| id.parse().ok()) {
+        let ready = invoices::Model::for_charges(
+            &ctx.db,
+            signed_in.workspace.id,
+            signed_in.customer.id,
+            &[charge_id],
+        )
+        .await?
+        .iter()
+        .any(|i| i.pdf_key.is_some());
+        Some(if ready {
+            "billing-invoice-ready"
+        } else {
+            "billing-invoice-pending"
+        })
     } else {
         None
     };
@@ -152,7 +181,11 @@ async fn answer(
             .redirect(&format!("/portal/{slug}/billing?{query}"))
     };
     match outcome {
-        ManualRetry::Paid { .. } => to("paid=1"),
+        ManualRetry::Paid { charge_id } => {
+            InvoicePdfWorker::queue_for_charge(ctx, signed_in.workspace.id, charge_id, false)
+                .await?;
+            to("paid=1")
+        }
         ManualRetry::AlreadyPaid => to("already=1"),
         ManualRetry::RequiresAction { url, .. } => format::render()
             .status(StatusCode::SEE_OTHER)
@@ -228,4 +261,80 @@ pub async fn retry_return(
     )
     .await?;
     answer(&v, &ctx, &signed_in, outcome).await
+}
+
+/// The invoice of the customer's charge `id`: the stored PDF, streamed as a
+/// download named by the invoice number. An invoice whose PDF job has not
+/// run yet is rendered now rather than refused.
+#[debug_handler]
+pub async fn invoice(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, i64)>,
+    signed_in: SignedIn,
+) -> Result<Response> {
+    signed_in
+        .allow(
+            &ctx,
+            PortalSection::BillingHistory,
+            Resource::Invoices,
+            Action::Read,
+        )
+        .await?;
+    let (ws, customer) = (&signed_in.workspace, &signed_in.customer);
+    let charge = charges::Model::find_for_customer(&ctx.db, ws.id, customer.id, id)
+        .await
+        .map_err(|_| Error::NotFound)?;
+    let invoice = invoices::Model::for_charges(&ctx.db, ws.id, customer.id, &[charge.id])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)?;
+    crate::controllers::downloads::invoice_pdf(&ctx, invoice).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct GenerateForm {
+    csrf_token: String,
+}
+
+/// "Generate invoice" for a paid charge without one: issues the invoice
+/// (its number is taken now) and queues its PDF; the page shows it pending
+/// until the job has stored the file. Twice is harmless: one invoice.
+#[debug_handler]
+pub async fn generate_invoice(
+    State(ctx): State<AppContext>,
+    Path((_slug, id)): Path<(String, i64)>,
+    signed_in: SignedIn,
+    Form(form): Form<GenerateForm>,
+) -> Result<Response> {
+    signed_in
+        .allow(
+            &ctx,
+            PortalSection::BillingHistory,
+            Resource::Invoices,
+            Action::Write,
+        )
+        .await?;
+    signed_in.check_csrf(&form.csrf_token)?;
+    let (ws, customer) = (&signed_in.workspace, &signed_in.customer);
+    if !ws.allow_invoice_generation {
+        return Err(Error::NotFound);
+    }
+    let charge = charges::Model::find_for_customer(&ctx.db, ws.id, customer.id, id)
+        .await
+        .map_err(|_| Error::NotFound)?;
+    // the model decides what can have an invoice (only a paid charge)
+    invoices::Model::issue_for_charge(&ctx.db, ws.id, charge.id, Utc::now().fixed_offset())
+        .await
+        .map_err(|e| match e {
+            ModelError::Message(reason) => Error::BadRequest(reason),
+            e => e.into(),
+        })?;
+    InvoicePdfWorker::queue_for_charge(&ctx, ws.id, charge.id, true).await?;
+    format::render()
+        .status(StatusCode::SEE_OTHER)
+        .redirect(&format!(
+            "/portal/{}/billing?invoice={}",
+            ws.slug, charge.id
+        ))
 }

@@ -162,11 +162,34 @@ async fn theme_css(State(ctx): State<AppContext>, Path(slug): Path<String>) -> R
         .into_response())
 }
 
+/// The workspace's logo, streamed from storage.
+async fn logo(State(ctx): State<AppContext>, Path(slug): Path<String>) -> Result<Response> {
+    let workspace = workspace(&ctx, &slug).await?;
+    if workspace.logo_url.is_none() {
+        return Err(Error::NotFound);
+    }
+    let bytes: Vec<u8> = ctx
+        .storage
+        .download(&workspaces::logo_key(workspace.id))
+        .await
+        .map_err(|_| Error::NotFound)?;
+    let content_type = workspaces::logo_content_type(&bytes).ok_or(Error::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 pub fn routes() -> Routes {
     Routes::new()
         .prefix("/portal/{slug}")
         .add("/", get(sections::home))
         .add("/theme.css", get(theme_css))
+        .add("/logo", get(logo))
         .add(
             "/login",
             get(sign_in::login_page).post(sign_in::request_link),
@@ -204,6 +227,10 @@ pub fn routes() -> Routes {
         )
         .add("/billing", get(billing::index))
         .add("/billing/{id}/retry", post(billing::retry))
+        .add(
+            "/billing/{id}/invoice",
+            get(billing::invoice).post(billing::generate_invoice),
+        )
         .add("/billing/{id}/retry/return", get(billing::retry_return))
         .add("/profile", get(profile::show).post(profile::update))
         .add(

@@ -1,11 +1,7 @@
-;<html>
-
-<body>
-  Hey {{name}},
-  Forgot your password? No worries! You can reset it by clicking the link below:
-  <a href="{{host}}/reset#{{resetToken}}">Reset Your Password</a>
-  If you didn't request a password reset, please ignore this email.
-  Best regards,<br>The Loco Team</br>
-</body>
-
-</html>
+<!doctype html>
+<html lang="en"><body style="margin:0;padding:24px;background:#f9fafb;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#111827">
+<p>Hi {{ name }},</p>
+<p>someone (hopefully you) asked to reset the password of your portal console account.</p>
+<p><a href="{{ host }}/admin/reset/{{ resetToken }}">Choose a new password</a> (within 30 minutes).</p>
+<p>If you did not ask for this, ignore this email: your password stays as it is.</p>
+</body></html>

@@ -1,0 +1,364 @@
+//! Customers in the console: search, detail (profile, audit trail,
+//! subscriptions, payment methods, charges, invoices), a one-time portal
+//! link to copy, and "view portal as customer". Subscriptions and charges
+//! lists with a status filter.
+use axum::http::StatusCode;
+use chrono::Utc;
+use loco_rs::prelude::*;
+
+use crate::controllers::portal::session::with;
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::session::Console;
+use crate::{
+    access::{Action, Resource},
+    models::{
+        audit_events::{self, Actor},
+        charges, customers, invoices,
+        money::Money,
+        payment_methods, prices, sign_in_tokens, subscriptions,
+    },
+    settings::Settings,
+};
+
+const PER_PAGE: u64 = 50;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SearchQuery {
+    q: String,
+    after: Option<i64>,
+    status: String,
+}
+
+/// Percent-encodes a search term for a link's query string.
+fn query_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn money(amount: i64, currency: &str) -> String {
+    Money::new(amount, currency).localized("en-US")
+}
+
+fn day(at: chrono::DateTime<chrono::FixedOffset>) -> String {
+    crate::locale::date(at, "en-US")
+}
+
+#[debug_handler]
+pub async fn index(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    Query(query): Query<SearchQuery>,
+    console: Console,
+) -> Result<Response> {
+    console
+        .allow(&ctx, Resource::Customers, Action::Read)
+        .await?;
+    let rows = customers::Model::search(
+        &ctx.db,
+        console.workspace.id,
+        &query.q,
+        query.after,
+        PER_PAGE + 1,
+    )
+    .await?;
+    let more = rows.len() as u64 > PER_PAGE;
+    let shown: Vec<_> = rows.iter().take(PER_PAGE as usize).collect();
+    let next_href = if more {
+        shown.last().map(|c| {
+            format!(
+                "/admin/{}/customers?q={}&after={}",
+                console.workspace.slug,
+                query_escape(&query.q),
+                c.id
+            )
+        })
+    } else {
+        None
+    };
+    let list: Vec<_> = shown
+        .iter()
+        .map(|c| json!({ "pid": c.pid, "name": c.name, "email": c.email, "since": day(c.created_at) }))
+        .collect();
+    console
+        .render(
+            &v,
+            &ctx,
+            "customers",
+            "admin/customers.html",
+            StatusCode::OK,
+            json!({ "customers": list, "q": query.q, "next_href": next_href }),
+        )
+        .await
+}
+
+async fn customer_of(ctx: &AppContext, console: &Console, pid: &str) -> Result<customers::Model> {
+    let pid = Uuid::parse_str(pid).map_err(|_| Error::NotFound)?;
+    customers::Model::find_by_pid(&ctx.db, console.workspace.id, pid)
+        .await
+        .map_err(|_| Error::NotFound)
+}
+
+async fn detail(
+    v: &TeraView,
+    ctx: &AppContext,
+    console: &Console,
+    customer: &customers::Model,
+    extra: serde_json::Value,
+) -> Result<Response> {
+    let ws = console.workspace.id;
+    let subs = subscriptions::Model::list_for_customer(&ctx.db, ws, customer.id).await?;
+    let plans = prices::Model::with_products(
+        &ctx.db,
+        ws,
+        &subs.iter().map(|s| s.price_id).collect::<Vec<_>>(),
+    )
+    .await?;
+    let subs: Vec<_> = subs
+        .iter()
+        .map(|s| {
+            let (price, product) =
+                plans
+                    .get(&s.price_id)
+                    .map_or((String::new(), String::new()), |(p, pr)| {
+                        (
+                            format!(
+                                "{} {}",
+                                money(p.unit_amount, &p.currency),
+                                p.interval_words()
+                            ),
+                            pr.name.clone(),
+                        )
+                    });
+            json!({ "product": product, "price": price, "quantity": s.quantity, "status": s.status,
+                    "renews": s.next_renewal_at.map(day) })
+        })
+        .collect();
+    let methods: Vec<_> = payment_methods::Model::list_active_for_customer(&ctx.db, ws, customer.id)
+        .await?
+        .iter()
+        .map(|m| json!({ "label": if m.kind == "paypal" { format!("PayPal {}", m.paypal_email.clone().unwrap_or_default()) } else {
+                format!("{} •••• {} (expires {:02}/{})", m.brand.clone().unwrap_or_default(), m.last4.clone().unwrap_or_default(), m.exp_month.unwrap_or(0), m.exp_year.unwrap_or(0)) },
+            "default": customer.default_payment_method_id == Some(m.id) }))
+        .collect();
+    let history = charges::Model::history_for_customer(&ctx.db, ws, customer.id, None, 20).await?;
+    let charge_rows: Vec<_> = history
+        .charges
+        .iter()
+        .map(|c| json!({ "date": day(c.created_at), "description": c.description, "amount": money(c.amount, &c.currency), "status": c.status, "failure": c.failure_message }))
+        .collect();
+    let invoice_rows: Vec<_> = invoices::Entity::find()
+        .in_tenant(ws)
+        .filter(invoices::Column::CustomerId.eq(customer.id))
+        .order_by_desc(invoices::Column::Id)
+        .limit(20)
+        .all(&ctx.db)
+        .await?
+        .iter()
+        .map(|i| json!({ "number": i.number, "total": money(i.total, &i.currency), "issued": i.issued_at.map(day) }))
+        .collect();
+    let trail: Vec<_> = audit_events::Model::list_for_subject(&ctx.db, ws, "customer", customer.id)
+        .await?
+        .iter()
+        .take(50)
+        .map(|e| json!({ "when": e.created_at.format("%Y-%m-%d %H:%M UTC").to_string(), "who": match e.actor_type.as_str() {
+                "customer" => "the customer (portal)".to_string(), "merchant_user" => "a console user".to_string(), other => other.to_string() },
+            "action": e.action, "changes": e.changes.to_string() }))
+        .collect();
+    let page = json!({
+        "customer": { "pid": customer.pid, "name": customer.name, "email": customer.email,
+            "address": customer.address_lines(), "marketing": customer.marketing_opt_in, "locale": customer.locale },
+        "subscriptions": subs, "methods": methods, "charges": charge_rows, "invoices": invoice_rows, "trail": trail,
+        "can_write": console.can_write(ctx, Resource::Customers).await,
+    });
+    let page = with(page, extra);
+    console
+        .render(
+            v,
+            ctx,
+            "customers",
+            "admin/customer.html",
+            StatusCode::OK,
+            page,
+        )
+        .await
+}
+
+#[debug_handler]
+pub async fn show(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    Path((_slug, pid)): Path<(String, String)>,
+    console: Console,
+) -> Result<Response> {
+    console
+        .allow(&ctx, Resource::Customers, Action::Read)
+        .await?;
+    let customer = customer_of(&ctx, &console, &pid).await?;
+    detail(&v, &ctx, &console, &customer, json!({})).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LinkForm {
+    csrf_token: String,
+    /// "open": go to the portal as the customer instead of showing the link
+    open: Option<String>,
+}
+
+/// A one-time sign-in link (30 minutes) for a customer, shown once to copy;
+/// or, with `open`, the portal as that customer ("view portal as customer").
+/// Either is recorded in the customer's audit trail.
+#[debug_handler]
+pub async fn portal_link(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    Path((_slug, pid)): Path<(String, String)>,
+    console: Console,
+    Form(form): Form<LinkForm>,
+) -> Result<Response> {
+    console
+        .allow_form(&ctx, Resource::Customers, &form.csrf_token)
+        .await?;
+    let customer = customer_of(&ctx, &console, &pid).await?;
+    let settings = Settings::from_context(&ctx)?;
+    let (url, _) = sign_in_tokens::Model::portal_link(
+        &ctx.db,
+        &settings.secrets(),
+        &settings.public_url,
+        &console.workspace,
+        customer.id,
+        Utc::now().fixed_offset(),
+    )
+    .await?;
+    let opened = form.open.is_some();
+    audit_events::Model::record(
+        &ctx.db,
+        console.workspace.id,
+        Actor::MerchantUser(console.user.id),
+        "customer",
+        customer.id,
+        if opened {
+            "portal.viewed_as_customer"
+        } else {
+            "portal_link.created"
+        },
+        json!({ "by": console.user.email }),
+        None,
+    )
+    .await?;
+    if opened {
+        let path = url
+            .strip_prefix(settings.public_url.trim_end_matches('/'))
+            .unwrap_or(&url);
+        return format::render()
+            .status(StatusCode::SEE_OTHER)
+            .redirect(path);
+    }
+    detail(&v, &ctx, &console, &customer, json!({ "portal_link": url })).await
+}
+
+#[debug_handler]
+pub async fn subscriptions(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    Query(query): Query<SearchQuery>,
+    console: Console,
+) -> Result<Response> {
+    console
+        .allow(&ctx, Resource::Subscriptions, Action::Read)
+        .await?;
+    let ws = console.workspace.id;
+    let mut select = subscriptions::Entity::find()
+        .in_tenant(ws)
+        .filter(subscriptions::Column::Id.gt(query.after.unwrap_or(0)));
+    if let Some(status) = subscriptions::Status::parse(&query.status) {
+        select = select.filter(subscriptions::Column::Status.eq(status.as_str()));
+    }
+    let rows = select
+        .order_by_asc(subscriptions::Column::Id)
+        .limit(PER_PAGE + 1)
+        .all(&ctx.db)
+        .await?;
+    let more = rows.len() as u64 > PER_PAGE;
+    let rows: Vec<_> = rows.into_iter().take(PER_PAGE as usize).collect();
+    let plans = prices::Model::with_products(
+        &ctx.db,
+        ws,
+        &rows.iter().map(|s| s.price_id).collect::<Vec<_>>(),
+    )
+    .await?;
+    let people = customers::Model::by_ids(&ctx.db, ws, rows.iter().map(|s| s.customer_id)).await?;
+    let list: Vec<_> = rows
+        .iter()
+        .map(|s| json!({
+            "customer": people.get(&s.customer_id).map(|c| json!({ "pid": c.pid, "email": c.email })),
+            "product": plans.get(&s.price_id).map(|(_, p)| p.name.clone()),
+            "status": s.status, "quantity": s.quantity, "renews": s.next_renewal_at.map(day),
+        }))
+        .collect();
+    let next = if more {
+        rows.last().map(|s| s.id)
+    } else {
+        None
+    };
+    console
+        .render(&v, &ctx, "subscriptions", "admin/subscriptions.html", StatusCode::OK,
+            json!({ "rows": list, "status": query.status, "next": next,
+                    "statuses": subscriptions::Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() }))
+        .await
+}
+
+#[debug_handler]
+pub async fn charges(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    Query(query): Query<SearchQuery>,
+    console: Console,
+) -> Result<Response> {
+    console.allow(&ctx, Resource::Charges, Action::Read).await?;
+    let ws = console.workspace.id;
+    let mut select = charges::Entity::find().in_tenant(ws);
+    if let Some(after) = query.after {
+        select = select.filter(charges::Column::Id.lt(after));
+    }
+    if let Some(status) = charges::Status::parse(&query.status) {
+        select = select.filter(charges::Column::Status.eq(status.as_str()));
+    }
+    let rows = select
+        .order_by_desc(charges::Column::Id)
+        .limit(PER_PAGE + 1)
+        .all(&ctx.db)
+        .await?;
+    let more = rows.len() as u64 > PER_PAGE;
+    let rows: Vec<_> = rows.into_iter().take(PER_PAGE as usize).collect();
+    let people = customers::Model::by_ids(&ctx.db, ws, rows.iter().map(|c| c.customer_id)).await?;
+    let list: Vec<_> = rows
+        .iter()
+        .map(|c| json!({
+            "customer": people.get(&c.customer_id).map(|p| json!({ "pid": p.pid, "email": p.email })),
+            "date": day(c.created_at), "description": c.description, "amount": money(c.amount, &c.currency),
+            "status": c.status, "failure": c.failure_message,
+        }))
+        .collect();
+    let next = if more {
+        rows.last().map(|c| c.id)
+    } else {
+        None
+    };
+    console
+        .render(&v, &ctx, "charges", "admin/charges.html", StatusCode::OK,
+            json!({ "rows": list, "status": query.status, "next": next,
+                    "statuses": charges::Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() }))
+        .await
+}

@@ -1,0 +1,57 @@
+//! The merchant console under `/admin`: sign-in (Loco's users, password,
+//! reset by email), then per workspace, with the user's role checked by
+//! casbin on every page and action.
+use loco_rs::prelude::*;
+
+mod api_keys;
+mod branding;
+mod customers;
+mod session;
+mod settings;
+mod sign_in;
+mod team;
+mod webhooks;
+
+pub use session::{Console, ConsoleUser, SESSION_COOKIE};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .prefix("/admin")
+        .add("/", get(sign_in::page))
+        .add("/sign-in", post(sign_in::submit))
+        .add("/sign-out", post(sign_in::sign_out))
+        .add("/forgot", get(sign_in::forgot_page).post(sign_in::forgot))
+        .add(
+            "/reset/{token}",
+            get(sign_in::reset_page).post(sign_in::reset),
+        )
+        .add("/workspaces", get(sign_in::no_workspace))
+        .add("/{slug}", get(settings::home))
+        .add("/{slug}/settings", get(settings::page).post(settings::save))
+        .add("/{slug}/branding", get(branding::page).post(branding::save))
+        .add("/{slug}/customers", get(customers::index))
+        .add("/{slug}/customers/{pid}", get(customers::show))
+        .add(
+            "/{slug}/customers/{pid}/portal-link",
+            post(customers::portal_link),
+        )
+        .add("/{slug}/subscriptions", get(customers::subscriptions))
+        .add("/{slug}/charges", get(customers::charges))
+        .add("/{slug}/team", get(team::team).post(team::invite))
+        .add("/{slug}/team/{user_id}/role", post(team::change_role))
+        .add("/{slug}/team/{user_id}/remove", post(team::remove))
+        .add(
+            "/{slug}/api-keys",
+            get(api_keys::index).post(api_keys::create),
+        )
+        .add("/{slug}/api-keys/{id}/revoke", post(api_keys::revoke))
+        .add(
+            "/{slug}/webhooks",
+            get(webhooks::index).post(webhooks::create),
+        )
+        .add("/{slug}/webhooks/{pid}", get(webhooks::endpoint))
+        .add(
+            "/{slug}/webhooks/{pid}/deliveries/{id}/resend",
+            post(webhooks::resend),
+        )
+}

@@ -1,0 +1,73 @@
+// The owner of Acme signs in to the console with the password the server
+// printed, switches the Payment methods section off, and a signed-in
+// customer's next page load no longer shows it (its URL is a 404); then
+// switches it back on. Every console page is audited with axe.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { BASE, launch, audit, signIn } from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** The demo console password, as `cargo loco start` prints it. */
+function consolePassword() {
+  const log = fs.readFileSync(process.env.SERVER_LOG, 'utf8');
+  const found = log.match(/owner@acme\.test \/ (\S+)\)/);
+  assert.ok(found, 'the server printed the console password');
+  return found[1];
+}
+
+async function setPaymentMethods(page, on) {
+  await page.goto(`${BASE}/admin/acme/settings`);
+  const box = page.getByLabel('Payment methods', { exact: true });
+  if (on) await box.check(); else await box.uncheck();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByText('Saved. Customers see the change on their next page load.').waitFor();
+}
+
+test('the owner switches Payment methods off and on for customers', async () => {
+  const consoleContext = await browser.newContext();
+  const owner = await consoleContext.newPage();
+  await owner.goto(`${BASE}/admin`);
+  await audit(owner, 'the console sign-in');
+  await owner.getByLabel('Email').fill('owner@acme.test');
+  await owner.getByLabel('Password').fill('not the password');
+  await owner.getByRole('button', { name: /Sign in/ }).click();
+  await owner.getByText('That email and password do not match.').waitFor();
+  await owner.getByLabel('Password').fill(consolePassword());
+  await owner.getByRole('button', { name: /Sign in/ }).click();
+  await owner.getByRole('heading', { name: 'Portal settings' }).waitFor();
+  await audit(owner, 'the portal settings');
+
+  const customerContext = await browser.newContext();
+  const ada = await customerContext.newPage();
+  await signIn(ada, 'ada@example.com', 'acme');
+  await ada.getByRole('link', { name: 'Payment methods' }).waitFor();
+
+  await setPaymentMethods(owner, false);
+  await audit(owner, 'the portal settings after saving');
+  await ada.reload();
+  await ada.getByRole('link', { name: 'Subscriptions' }).waitFor();
+  assert.equal(await ada.getByRole('link', { name: 'Payment methods' }).count(), 0);
+  const gone = await ada.goto(`${BASE}/portal/acme/payment-methods`);
+  assert.equal(gone.status(), 404);
+
+  await setPaymentMethods(owner, true);
+  // every console page passes the audit
+  for (const name of ['Branding', 'Customers', 'Subscriptions', 'Charges', 'Team', 'API keys', 'Webhooks']) {
+    await owner.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true }).click();
+    await owner.getByRole('heading', { level: 1 }).waitFor();
+    await audit(owner, `the console's ${name} page`);
+  }
+  await owner.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Customers', exact: true }).click();
+  await owner.getByRole('link', { name: 'Ada Lovelace' }).click();
+  await owner.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
+  await audit(owner, 'a customer in the console');
+  const back = await ada.goto(`${BASE}/portal/acme/payment-methods`);
+  assert.equal(back.status(), 200);
+  await ada.getByRole('link', { name: 'Payment methods' }).waitFor();
+  await customerContext.close();
+  await consoleContext.close();
+});

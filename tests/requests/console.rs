@@ -1,0 +1,640 @@
+//! The merchant console: sign-in, password reset, roles, and portal
+//! settings that reach the customer on their next page load.
+use axum::http::StatusCode;
+use portal::{
+    demo,
+    models::{
+        memberships::{self, Role},
+        users,
+    },
+};
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::support::{self, mail, TestApp};
+
+async fn settings_form(
+    app: &TestApp,
+    server: &axum_test::TestServer,
+) -> (String, Vec<(String, String)>) {
+    let _ = app;
+    let html = server.get("/admin/acme/settings").await.text();
+    // the form as the browser would send it: every ticked box and the text fields
+    let mut fields = vec![("csrf_token".to_string(), support::csrf(&html))];
+    for chunk in html.split("<input ").skip(1) {
+        let tag = chunk.split('>').next().unwrap_or_default();
+        let attr = |name: &str| {
+            tag.split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_string)
+        };
+        let (Some(name), Some(kind)) = (attr("name"), attr("type").or(Some("text".into()))) else {
+            continue;
+        };
+        match kind.as_str() {
+            "checkbox" if tag.contains(" checked") => fields.push((name, "on".into())),
+            "text" => fields.push((name, attr("value").unwrap_or_default())),
+            _ => {}
+        }
+    }
+    fields.push(("dunning_final_action".into(), "cancel".into()));
+    (html, fields)
+}
+
+#[tokio::test]
+async fn the_owner_switches_a_section_off_and_the_customer_loses_it_at_once() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let customer = app.server();
+    let ada = support::customer(ctx, "acme", "ada@example.com").await;
+    support::sign_in(&customer, ctx, &ada).await;
+    customer
+        .get("/portal/acme/payment-methods")
+        .await
+        .assert_status_ok();
+
+    let owner = app.server();
+    support::console_sign_in(&owner, ctx, demo::OWNER_EMAIL).await;
+    let (html, fields) = settings_form(&app, &owner).await;
+    assert!(html.contains("Portal settings"), "{html}");
+    let off: Vec<_> = fields
+        .into_iter()
+        .filter(|(name, _)| name != "section_payment_methods")
+        .collect();
+    let saved = owner.post("/admin/acme/settings").form(&off).await;
+    saved.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(saved.header("location"), "/admin/acme/settings?saved=1");
+
+    // the customer's next page load: no menu entry, and the page is gone
+    let page = customer.get("/portal/acme/subscriptions").await.text();
+    assert!(!page.contains("/portal/acme/payment-methods"), "{page}");
+    customer
+        .get("/portal/acme/payment-methods")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+
+    // on again
+    let (_, fields) = settings_form(&app, &owner).await;
+    let mut on = fields;
+    on.push(("section_payment_methods".into(), "on".into()));
+    owner
+        .post("/admin/acme/settings")
+        .form(&on)
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    customer
+        .get("/portal/acme/payment-methods")
+        .await
+        .assert_status_ok();
+    let acme = support::workspace(ctx, "acme").await;
+    assert!(acme.section_payment_methods);
+}
+
+#[tokio::test]
+async fn a_bad_dunning_schedule_is_explained_and_nothing_is_saved() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let owner = app.server();
+    support::console_sign_in(&owner, ctx, demo::OWNER_EMAIL).await;
+    let (_, fields) = settings_form(&app, &owner).await;
+    let bad: Vec<_> = fields
+        .into_iter()
+        .filter(|(n, _)| n != "section_profile")
+        .map(|(n, v)| {
+            if n == "dunning_retry_days" {
+                (n, "5,3".to_string())
+            } else {
+                (n, v)
+            }
+        })
+        .collect();
+    let res = owner.post("/admin/acme/settings").form(&bad).await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text();
+    assert!(html.contains("increasing, separated by commas"), "{html}");
+    assert!(
+        html.contains(r#"value="5,3""#),
+        "what was typed stays: {html}"
+    );
+    let acme = support::workspace(ctx, "acme").await;
+    assert_eq!(acme.dunning_retry_days, "1,3,5");
+    assert!(
+        acme.section_profile,
+        "the other changes were not saved either"
+    );
+}
+
+#[tokio::test]
+async fn roles_decide_who_reads_and_who_changes_settings() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+
+    // no one signed in: to the sign-in page
+    let anonymous = app.server();
+    let res = anonymous.get("/admin/acme/settings").await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(res.header("location"), "/admin");
+
+    // a viewer reads but cannot change
+    let viewer = app.server();
+    support::console_sign_in(&viewer, ctx, "viewer@acme.test").await;
+    let (html, fields) = settings_form(&app, &viewer).await;
+    assert!(
+        html.contains("can view these settings but not change them"),
+        "{html}"
+    );
+    let off: Vec<_> = fields
+        .into_iter()
+        .filter(|(n, _)| n != "section_profile")
+        .collect();
+    viewer
+        .post("/admin/acme/settings")
+        .form(&off)
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    assert!(support::workspace(ctx, "acme").await.section_profile);
+
+    // another workspace's owner finds nothing here
+    let globex = app.server();
+    support::console_sign_in(&globex, ctx, "owner@globex.test").await;
+    globex
+        .get("/admin/acme/settings")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    globex
+        .post("/admin/acme/settings")
+        .form(&off)
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    assert!(support::workspace(ctx, "acme").await.section_profile);
+
+    // a forged form (no CSRF token) from a signed-in owner changes nothing
+    let owner = app.server();
+    support::console_sign_in(&owner, ctx, demo::OWNER_EMAIL).await;
+    let forged: Vec<_> = off.into_iter().filter(|(n, _)| n != "csrf_token").collect();
+    owner
+        .post("/admin/acme/settings")
+        .form(&forged)
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    assert!(support::workspace(ctx, "acme").await.section_profile);
+}
+
+#[tokio::test]
+async fn a_user_in_two_workspaces_can_switch_between_them() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let owner = users::Model::find_by_email(&ctx.db, demo::OWNER_EMAIL)
+        .await
+        .unwrap();
+    let globex = support::workspace(ctx, "globex").await;
+    memberships::Model::grant(&ctx.db, globex.id, owner.id, Role::Viewer)
+        .await
+        .unwrap();
+    let server = app.server();
+    support::console_sign_in(&server, ctx, demo::OWNER_EMAIL).await;
+    let acme_page = server.get("/admin/acme/settings").await.text();
+    assert!(
+        acme_page.contains(r#"<a href="/admin/globex/settings">Globex Corporation</a>"#),
+        "{acme_page}"
+    );
+    let globex_page = server.get("/admin/globex/settings").await.text();
+    assert!(globex_page.contains("Globex Corporation"), "{globex_page}");
+    assert!(
+        globex_page.contains("(viewer)"),
+        "the role there is the one shown: {globex_page}"
+    );
+}
+
+#[tokio::test]
+async fn sign_in_says_what_went_wrong_and_stops_guessing() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let page = server.get("/admin").await;
+    let cookie = page.cookie("portal_console_csrf");
+    assert!(cookie.http_only().unwrap_or(false));
+    let csrf = support::csrf(&page.text());
+    let attempt = |password: &'static str| {
+        server.post("/admin/sign-in").form(&[
+            ("csrf_token", csrf.as_str()),
+            ("email", "admin@acme.test"),
+            ("password", password),
+        ])
+    };
+    for _ in 0..5 {
+        let res = attempt("wrong password").await;
+        res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().contains("That email and password do not match."));
+    }
+    let res = attempt("wrong password").await;
+    res.assert_status(StatusCode::TOO_MANY_REQUESTS);
+    assert!(res
+        .text()
+        .contains("Too many failed attempts. Wait 15 minutes, or reset your password."));
+    // the right password does not get through while locked either
+    let password = demo::console_password(&support::secrets(ctx));
+    let res = server
+        .post("/admin/sign-in")
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("email", "admin@acme.test"),
+            ("password", password.as_str()),
+        ])
+        .await;
+    res.assert_status(StatusCode::TOO_MANY_REQUESTS);
+
+    // another user signs in; the session cookie is HttpOnly, Lax, scoped to /admin
+    let owner = app.server();
+    support::console_sign_in(&owner, ctx, demo::OWNER_EMAIL).await;
+    let page = owner.get("/admin/acme/settings").await;
+    page.assert_status_ok();
+    let fresh = app.bare_client();
+    let res = fresh
+        .post("/admin/sign-in")
+        .form(&[
+            ("csrf_token", "x"),
+            ("email", demo::OWNER_EMAIL),
+            ("password", password.as_str()),
+        ])
+        .await;
+    res.assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_emailed_link() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    // an address of this test's own for the mail
+    let address = mail::unique_address("console-reset");
+    let user = users::Model::find_by_email(&ctx.db, "viewer@acme.test")
+        .await
+        .unwrap();
+    let mut renamed: users::ActiveModel = sea_orm::IntoActiveModel::into_active_model(user);
+    renamed.email = sea_orm::ActiveValue::Set(address.clone());
+    sea_orm::ActiveModelTrait::update(renamed, &ctx.db)
+        .await
+        .unwrap();
+
+    let server = app.server();
+    let page = server.get("/admin/forgot").await.text();
+    let res = server
+        .post("/admin/forgot")
+        .form(&[
+            ("csrf_token", support::csrf(&page)),
+            ("email", address.clone()),
+        ])
+        .await;
+    res.assert_status_ok();
+    assert!(res
+        .text()
+        .contains("a link to choose a new password is on its way"));
+    // an unknown address gets the same answer and no mail
+    let res = server
+        .post("/admin/forgot")
+        .form(&[
+            ("csrf_token", support::csrf(&page)),
+            ("email", "nobody@acme.test".to_string()),
+        ])
+        .await;
+    assert!(res
+        .text()
+        .contains("a link to choose a new password is on its way"));
+
+    let message = mail::wait_for(&address, 1).await;
+    let link = message.link_with("/admin/reset/");
+    let reset_page = server.get(&support::path_of(&link)).await;
+    reset_page.assert_status_ok();
+    let csrf = support::csrf(&reset_page.text());
+    let short = server
+        .post(&support::path_of(&link))
+        .form(&[("csrf_token", csrf.as_str()), ("password", "short")])
+        .await;
+    short.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.text().contains("at least 12 characters"));
+    let done = server
+        .post(&support::path_of(&link))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("password", "a new long passphrase"),
+        ])
+        .await;
+    done.assert_status(StatusCode::SEE_OTHER);
+    // the link is used up; the new password works
+    server
+        .get(&support::path_of(&link))
+        .await
+        .assert_status(StatusCode::GONE);
+    let page = server.get("/admin").await.text();
+    let signed_in = server
+        .post("/admin/sign-in")
+        .form(&[
+            ("csrf_token", support::csrf(&page)),
+            ("email", address),
+            ("password", "a new long passphrase".to_string()),
+        ])
+        .await;
+    signed_in.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(signed_in.header("location"), "/admin/acme/settings");
+}
+
+#[tokio::test]
+async fn an_owner_creates_an_api_key_sees_it_once_and_revokes_it() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let owner = app.server();
+    support::console_sign_in(&owner, ctx, demo::OWNER_EMAIL).await;
+    let page = owner.get("/admin/acme/api-keys").await.text();
+    let empty = owner
+        .post("/admin/acme/api-keys")
+        .form(&[
+            ("csrf_token", support::csrf(&page)),
+            ("name", " ".to_string()),
+        ])
+        .await;
+    empty.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text().contains("Name the key"));
+    let created = owner
+        .post("/admin/acme/api-keys")
+        .form(&[
+            ("csrf_token", support::csrf(&page)),
+            ("name", "billing app".to_string()),
+        ])
+        .await;
+    created.assert_status(StatusCode::CREATED);
+    let html = created.text();
+    let secret = html
+        .split(r#"id="revealed" readonly value=""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    assert!(secret.starts_with("sk_"));
+    // it works, and the list never shows it again
+    let api = app.server();
+    api.get("/api/v1/customers")
+        .add_header("authorization", &format!("Bearer {secret}"))
+        .await
+        .assert_status_ok();
+    let again = owner.get("/admin/acme/api-keys").await.text();
+    assert!(!again.contains(&secret), "revealed once");
+    assert!(again.contains("billing app"));
+    let key = portal::models::api_keys::Entity::find()
+        .filter(portal::models::api_keys::Column::Name.eq("billing app"))
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(key.key_hash, secret, "stored hashed");
+    owner
+        .post(&format!("/admin/acme/api-keys/{}/revoke", key.id))
+        .form(&[("csrf_token", support::csrf(&again))])
+        .await
+        .assert_status_ok();
+    api.get("/api/v1/customers")
+        .add_header("authorization", &format!("Bearer {secret}"))
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_team_is_managed_by_owners_and_keeps_an_owner() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let owner = app.server();
+    support::console_sign_in(&owner, ctx, demo::OWNER_EMAIL).await;
+    let page = owner.get("/admin/acme/team").await.text();
+    let invited_address = mail::unique_address("invitee");
+    let res = owner
+        .post("/admin/acme/team")
+        .form(&[
+            ("csrf_token", support::csrf(&page)),
+            ("email", invited_address.clone()),
+            ("role", "admin".to_string()),
+        ])
+        .await;
+    res.assert_status_ok();
+    assert!(res
+        .text()
+        .contains(&format!("{invited_address} is now admin of Acme Cloud.")));
+    // the invitee gets a link to choose a password
+    let invitation = mail::wait_for(&invited_address, 1).await;
+    assert!(
+        invitation.text.contains("/admin/reset/"),
+        "{}",
+        invitation.text
+    );
+    let invitee = users::Model::find_by_email(&ctx.db, &invited_address)
+        .await
+        .unwrap();
+    let acme = support::workspace(ctx, "acme").await;
+    assert_eq!(
+        memberships::Model::find_in_workspace(&ctx.db, acme.id, invitee.id)
+            .await
+            .unwrap()
+            .role,
+        "admin"
+    );
+
+    // the only owner cannot demote or remove themself
+    let me = users::Model::find_by_email(&ctx.db, demo::OWNER_EMAIL)
+        .await
+        .unwrap();
+    let page = owner.get("/admin/acme/team").await.text();
+    let res = owner
+        .post(&format!("/admin/acme/team/{}/role", me.id))
+        .form(&[
+            ("csrf_token", support::csrf(&page)),
+            ("role", "viewer".to_string()),
+        ])
+        .await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains("a workspace needs at least one owner"));
+    owner
+        .post(&format!("/admin/acme/team/{}/remove", me.id))
+        .form(&[("csrf_token", support::csrf(&page))])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    // removing the invitee takes their access away at once
+    owner
+        .post(&format!("/admin/acme/team/{}/remove", invitee.id))
+        .form(&[("csrf_token", support::csrf(&page))])
+        .await
+        .assert_status_ok();
+    assert!(
+        memberships::Model::find_in_workspace(&ctx.db, acme.id, invitee.id)
+            .await
+            .is_err()
+    );
+    // a member of another workspace is not found here
+    let globex_owner = users::Model::find_by_email(&ctx.db, "owner@globex.test")
+        .await
+        .unwrap();
+    owner
+        .post(&format!("/admin/acme/team/{}/remove", globex_owner.id))
+        .form(&[("csrf_token", support::csrf(&page))])
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn customers_are_searched_and_a_portal_link_is_copied_once() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let admin = app.server();
+    support::console_sign_in(&admin, ctx, "admin@acme.test").await;
+    let found = admin.get("/admin/acme/customers?q=LOVELACE").await.text();
+    assert!(found.contains("ada@example.com"), "{found}");
+    assert!(!found.contains("bob@example.com"));
+    let ada = support::customer(ctx, "acme", "ada@example.com").await;
+    let detail = admin
+        .get(&format!("/admin/acme/customers/{}", ada.pid))
+        .await
+        .text();
+    assert!(detail.contains("Backup Add-on"), "subscriptions shown");
+    assert!(
+        detail.contains("The card has insufficient funds."),
+        "charges shown"
+    );
+    let res = admin
+        .post(&format!("/admin/acme/customers/{}/portal-link", ada.pid))
+        .form(&[("csrf_token", support::csrf(&detail))])
+        .await;
+    res.assert_status_ok();
+    let html = res.text();
+    let link = html
+        .split(r#"id="portal-link" readonly value=""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    assert!(link.contains("/portal/acme/login/"));
+    // the trail records who made it
+    let again = admin
+        .get(&format!("/admin/acme/customers/{}", ada.pid))
+        .await
+        .text();
+    assert!(again.contains("portal_link.created"), "{again}");
+    // the link signs ada in, once
+    let customer = app.server();
+    let path = support::path_of(&link);
+    let page = customer.get(&path).await;
+    customer
+        .post(&path)
+        .form(&[("csrf_token", support::csrf(&page.text()))])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    // globex's customer is not found in acme's console
+    let carol = support::customer(ctx, "globex", "carol@example.com").await;
+    admin
+        .get(&format!("/admin/acme/customers/{}", carol.pid))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+const PNG: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0,
+    0, 0, 144, 119, 83, 222, 0, 0, 0, 12, 73, 68, 65, 84, 120, 156, 99, 248, 207, 192, 0, 0, 3, 1,
+    1, 0, 201, 254, 146, 239, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
+/// A 1x1 PNG.
+fn tiny_png() -> Vec<u8> {
+    PNG.to_vec()
+}
+
+#[tokio::test]
+async fn an_admin_rebrands_the_portal_with_a_logo_and_bad_input_saves_nothing() {
+    use axum_test::multipart::{MultipartForm, Part};
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let admin = app.server();
+    support::console_sign_in(&admin, ctx, "admin@acme.test").await;
+    let page = admin.get("/admin/acme/branding").await.text();
+    let csrf = support::csrf(&page);
+    let form = |colour: &str, logo: Part| {
+        MultipartForm::new()
+            .add_text("csrf_token", csrf.clone())
+            .add_text("name", "Acme Cloud Co")
+            .add_text("accent_color", colour.to_string())
+            .add_text("support_email", "help@acme.test")
+            .add_text("return_url", "https://acme.test")
+            .add_part("logo", logo)
+    };
+    let png = || {
+        Part::bytes(tiny_png())
+            .file_name("logo.png")
+            .mime_type("image/png")
+    };
+
+    // a bad colour: explained, and neither the name nor the logo changes
+    let res = admin
+        .post("/admin/acme/branding")
+        .multipart(form("teal", png()))
+        .await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text().contains("use a hex colour such as #4338ca"),
+        "{}",
+        res.text()
+    );
+    let acme = support::workspace(ctx, "acme").await;
+    assert_eq!(acme.name, "Acme Cloud");
+    assert!(acme.logo_url.is_none());
+    // not an image
+    let res = admin
+        .post("/admin/acme/branding")
+        .multipart(form(
+            "#0f766e",
+            Part::bytes(b"<svg onload=alert(1)>".to_vec()).file_name("logo.svg"),
+        ))
+        .await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res
+        .text()
+        .contains("Upload the logo as a PNG, JPEG or WebP image."));
+
+    let res = admin
+        .post("/admin/acme/branding")
+        .multipart(form("#0F766E", png()))
+        .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    let acme = support::workspace(ctx, "acme").await;
+    assert_eq!(acme.name, "Acme Cloud Co");
+    assert_eq!(acme.accent_color, "#0f766e");
+    let logo_url = acme.logo_url.clone().expect("a logo");
+    // the customer's next page shows it
+    let portal = app.server();
+    let login = portal.get("/portal/acme/login").await.text();
+    assert!(login.contains("Acme Cloud Co"), "{login}");
+    assert!(portal
+        .get("/portal/acme/theme.css")
+        .await
+        .text()
+        .contains("#0f766e"));
+    let ada = support::customer(ctx, "acme", "ada@example.com").await;
+    support::sign_in(&portal, ctx, &ada).await;
+    let page = portal.get("/portal/acme/subscriptions").await.text();
+    assert!(page.contains(&logo_url), "{page}");
+    let served = portal.get(&logo_url).await;
+    served.assert_status_ok();
+    assert_eq!(served.header("content-type"), "image/png");
+    assert_eq!(served.as_bytes().to_vec(), tiny_png());
+
+    // a viewer cannot change it
+    let viewer = app.server();
+    support::console_sign_in(&viewer, ctx, "viewer@acme.test").await;
+    let page = viewer.get("/admin/acme/branding").await.text();
+    let res = viewer
+        .post("/admin/acme/branding")
+        .multipart(
+            MultipartForm::new()
+                .add_text("csrf_token", support::csrf(&page))
+                .add_text("name", "Hijacked")
+                .add_text("accent_color", "#000000"),
+        )
+        .await;
+    res.assert_status(StatusCode::FORBIDDEN);
+    assert_eq!(support::workspace(ctx, "acme").await.name, "Acme Cloud Co");
+}

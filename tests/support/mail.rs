@@ -72,7 +72,7 @@ fn parse(bytes: &[u8]) -> Option<Message> {
     })
 }
 
-/// Every message so far addressed to `to`.
+/// Every message so far addressed to `to`, oldest first.
 pub fn all_to(to: &str) -> Vec<Message> {
     let dir = maildir();
     let mut found = Vec::new();
@@ -80,29 +80,51 @@ pub fn all_to(to: &str) -> Vec<Message> {
         let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
             continue;
         };
-        let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        paths.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-        for path in paths {
-            if let Some(m) = std::fs::read(&path).ok().and_then(|b| parse(&b)) {
-                if m.to.contains(to) {
-                    found.push(m);
-                }
-            }
-        }
+        // The sink holds every test's mail (the kill test alone sends a
+        // thousand receipts): look for the address in the raw bytes before
+        // parsing anything, so a poll stays cheap.
+        let mut matches: Vec<(Option<std::time::SystemTime>, Vec<u8>)> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let bytes = std::fs::read(e.path()).ok()?;
+                contains(&bytes, to.as_bytes())
+                    .then(|| (e.metadata().and_then(|m| m.modified()).ok(), bytes))
+            })
+            .collect();
+        matches.sort_by_key(|(modified, _)| *modified);
+        found.extend(
+            matches
+                .iter()
+                .filter_map(|(_, bytes)| parse(bytes))
+                .filter(|m| m.to.contains(to)),
+        );
     }
     found
 }
 
-/// Waits (up to 10 s) until `to` has received `count` messages; the newest.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Waits (up to 20 s) until `to` has received `count` messages; the newest.
+/// Reads the Maildir off the async thread: a test's worker may share it.
 pub async fn wait_for(to: &str, count: usize) -> Message {
-    for _ in 0..100 {
-        let mut all = all_to(to);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let address = to.to_string();
+        let mut all = tokio::task::spawn_blocking(move || all_to(&address))
+            .await
+            .expect("read the Maildir");
         if all.len() >= count {
             return all.swap_remove(count - 1);
         }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{to} did not receive message #{count} within 20 s (it has {})",
+            all.len()
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("{to} did not receive message #{count} within 10 s");
 }
 
 /// A fresh address for one test, so parallel tests never read each other's mail.

@@ -20,15 +20,15 @@ use crate::{
     access::Authorizer,
     controllers, demo, initializers,
     models::_entities::{
-        api_keys, audit_events, charges, customer_sessions, customers, events, invoices,
+        api_keys, audit_events, charges, customer_sessions, customers, deferred_jobs, events, invoices,
         memberships, payment_methods, prices, products, sign_in_requests, sign_in_tokens,
         subscriptions, users, webhook_deliveries, webhook_endpoints, workspaces,
     },
     settings::Settings,
     tasks,
     workers::{
-        invoice_pdf::InvoicePdfWorker, renewal::RenewalWorker, sign_in_mail::SignInMailWorker,
-        webhook_delivery::WebhookDeliveryWorker,
+        invoice_pdf::InvoicePdfWorker, mail_delivery::MailDeliveryWorker, renewal::RenewalWorker,
+        sign_in_mail::SignInMailWorker, webhook_delivery::WebhookDeliveryWorker,
     },
 };
 
@@ -153,7 +153,8 @@ impl Hooks for App {
     }
 
     fn routes(ctx: &AppContext) -> AppRoutes {
-        let routes = AppRoutes::with_default_routes() // /_ping and /_health
+        let routes = AppRoutes::empty() // /_ping, /_health, /_readiness: controllers::health
+            .add_route(controllers::health::routes())
             .add_route(controllers::home::routes())
             .add_route(controllers::portal::routes())
             .add_route(controllers::admin::routes())
@@ -186,6 +187,7 @@ impl Hooks for App {
         queue.register(RenewalWorker::build(ctx)).await?;
         queue.register(InvoicePdfWorker::build(ctx)).await?;
         queue.register(WebhookDeliveryWorker::build(ctx)).await?;
+        queue.register(MailDeliveryWorker::build(ctx)).await?;
         Ok(())
     }
 
@@ -194,6 +196,7 @@ impl Hooks for App {
         tasks.register(tasks::renewals_run::RenewalsRun);
         tasks.register(tasks::invoices_backfill::InvoicesBackfill);
         tasks.register(tasks::webhooks_deliver::WebhooksDeliver);
+        tasks.register(tasks::jobs_release::JobsRelease);
         tasks.register(tasks::seed_demo::SeedDemo);
         tasks.register(tasks::sessions_prune::SessionsPrune);
         tasks.register(tasks::workspace_create::WorkspaceCreate);
@@ -203,6 +206,7 @@ impl Hooks for App {
 
     async fn truncate(ctx: &AppContext) -> Result<()> {
         // children before parents
+        truncate_table(&ctx.db, deferred_jobs::Entity).await?;
         truncate_table(&ctx.db, webhook_deliveries::Entity).await?;
         truncate_table(&ctx.db, events::Entity).await?;
         truncate_table(&ctx.db, webhook_endpoints::Entity).await?;

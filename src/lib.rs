@@ -5,6 +5,7 @@ pub mod demo;
 pub mod gateway;
 pub mod initializers;
 pub mod invoice_pdf;
+pub mod jobs;
 pub mod locale;
 pub mod mailers;
 pub mod models;

@@ -22,6 +22,9 @@ pub struct Settings {
     /// Stripe keys and endpoints, when `gateway` is `stripe`.
     #[serde(default)]
     pub stripe: Option<crate::gateway::stripe::StripeSettings>,
+    /// Customer sign-in requests allowed per 15 minutes.
+    #[serde(default)]
+    pub sign_in_limits: crate::models::sign_in_requests::Limits,
 }
 
 fn default_storage_dir() -> String {

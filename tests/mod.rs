@@ -3,3 +3,4 @@ mod requests;
 mod support;
 mod tasks;
 mod workers;
+mod faults;

@@ -23,6 +23,7 @@ mod m20261125_000018_sign_in_requests;
 mod m20261125_000019_sandbox_gateway;
 mod m20261125_000020_gateway_charges;
 mod m20261125_000021_sandbox_session_tokens;
+mod m20261125_000022_deferred_jobs;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000019_sandbox_gateway::Migration),
             Box::new(m20261125_000020_gateway_charges::Migration),
             Box::new(m20261125_000021_sandbox_session_tokens::Migration),
+            Box::new(m20261125_000022_deferred_jobs::Migration),
             // inject-above (do not remove this comment)
         ]
     }

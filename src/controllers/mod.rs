@@ -2,6 +2,7 @@ pub mod admin;
 pub mod api;
 pub mod dev_mail;
 pub mod downloads;
+pub mod health;
 pub mod home;
 pub mod portal;
 pub mod sandbox;

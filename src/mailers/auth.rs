@@ -11,7 +11,17 @@ static forgot: Dir<'_> = include_dir!("src/mailers/auth/forgot");
 
 #[allow(clippy::module_name_repetitions)]
 pub struct AuthMailer {}
-impl Mailer for AuthMailer {}
+#[async_trait]
+impl Mailer for AuthMailer {
+    /// Loco's defaults for sender and reply-to, then the retrying delivery.
+    async fn mail(ctx: &AppContext, email: &mailer::Email) -> Result<()> {
+        let opts = Self::opts();
+        let mut email = email.clone();
+        email.from = email.from.or(Some(opts.from));
+        email.reply_to = email.reply_to.or(opts.reply_to);
+        crate::workers::mail_delivery::MailDeliveryWorker::send_later(ctx, email).await
+    }
+}
 impl AuthMailer {
     /// Sending welcome email the the given user
     ///

@@ -7,7 +7,7 @@
 use include_dir::{include_dir, Dir};
 use loco_rs::{
     environment::Environment,
-    mailer::{Args, Email, MailerWorker},
+    mailer::{Args, Email},
     prelude::*,
 };
 use serde_json::json;
@@ -18,6 +18,7 @@ use crate::{
         charges, customers, invoices, sign_in_tokens, sign_in_tokens::VALIDITY_MINUTES, workspaces,
     },
     settings::Settings,
+    workers::mail_delivery::MailDeliveryWorker,
 };
 
 static SIGN_IN: Dir<'_> = include_dir!("src/mailers/portal/sign_in");
@@ -34,8 +35,7 @@ impl Mailer for PortalMailer {
         if ctx.mailer.is_none() && ctx.environment == Environment::Development {
             return dev_outbox::save(email);
         }
-        MailerWorker::perform_later(ctx, email.clone()).await?;
-        Ok(())
+        MailDeliveryWorker::send_later(ctx, email.clone()).await
     }
 }
 

@@ -22,6 +22,7 @@ pub mod audit_events;
 pub mod charges;
 pub mod customer_sessions;
 pub mod customers;
+pub mod deferred_jobs;
 pub mod events;
 pub mod gateway_charges;
 pub mod invoices;

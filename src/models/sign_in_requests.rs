@@ -12,6 +12,26 @@ pub const WINDOW_MINUTES: i64 = 15;
 pub const PER_EMAIL: u64 = 5;
 pub const PER_IP: u64 = 20;
 pub const PER_WORKSPACE: u64 = 500;
+
+/// Sign-in requests allowed per window of `WINDOW_MINUTES`; the settings'
+/// `sign_in_limits` (an office behind one address may need a higher `per_ip`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct Limits {
+    pub per_email: u64,
+    pub per_ip: u64,
+    pub per_workspace: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            per_email: PER_EMAIL,
+            per_ip: PER_IP,
+            per_workspace: PER_WORKSPACE,
+        }
+    }
+}
 const EMAIL_LABEL: &str = "sign-in-email";
 
 /// Which limit a request ran into.
@@ -34,6 +54,7 @@ impl Model {
     pub async fn admit(
         db: &impl ConnectionTrait,
         secrets: &Secrets,
+        limits: &Limits,
         workspace_id: i64,
         email: &str,
         ip: Option<&str>,
@@ -46,16 +67,16 @@ impl Model {
             .filter(Column::EmailHash.eq(email_hash.clone()))
             .count(db)
             .await?
-            >= PER_EMAIL
+            >= limits.per_email
         {
             return Ok(Err(Limited::Email));
         }
         if let Some(ip) = ip {
-            if recent().filter(Column::Ip.eq(ip)).count(db).await? >= PER_IP {
+            if recent().filter(Column::Ip.eq(ip)).count(db).await? >= limits.per_ip {
                 return Ok(Err(Limited::Ip));
             }
         }
-        if recent().in_tenant(workspace_id).count(db).await? >= PER_WORKSPACE {
+        if recent().in_tenant(workspace_id).count(db).await? >= limits.per_workspace {
             return Ok(Err(Limited::Workspace));
         }
         ActiveModel {

@@ -1,4 +1,5 @@
 pub mod invoices_backfill;
+pub mod jobs_release;
 pub mod renewals_run;
 pub mod seed_demo;
 pub mod sessions_prune;

@@ -28,7 +28,7 @@ impl InvoicePdfWorker {
     /// `notify` emails the customer once it is stored.
     ///
     /// # Errors
-    /// On a database or queue error.
+    /// On a database error (a queue that is down holds the job instead).
     pub async fn queue_for_charge(
         ctx: &AppContext,
         workspace_id: i64,
@@ -41,7 +41,7 @@ impl InvoicePdfWorker {
             .one(&ctx.db)
             .await?;
         if let Some(invoice) = invoice.filter(|i| i.pdf_key.is_none()) {
-            Self::perform_later(
+            crate::jobs::enqueue::<Self, _>(
                 ctx,
                 InvoicePdfArgs {
                     workspace_id,

@@ -178,7 +178,15 @@ pub async fn boot_worker_like(other: &TestApp) -> TestApp {
     }
 }
 
-async fn boot_with(mut config: loco_rs::config::Config, mode: StartMode) -> TestApp {
+/// The test configuration, for a test that changes it before `boot_with`.
+pub async fn test_config() -> loco_rs::config::Config {
+    App::load_config(&Environment::Test)
+        .await
+        .expect("config/test.yaml")
+}
+
+/// Boots the app with `config` (database made fresh, as every boot here).
+pub async fn boot_with(mut config: loco_rs::config::Config, mode: StartMode) -> TestApp {
     let unique = format!("portal_test_{}", random_token(6));
     let db = if config.database.uri.starts_with("postgres") {
         let mut url = url::Url::parse(&config.database.uri).expect("DATABASE_URL is a URL");

@@ -86,12 +86,14 @@ pub async fn request_link(
         page.set("field_error_key", "error-email-invalid");
         return page.render(&v, StatusCode::UNPROCESSABLE_ENTITY, "portal/login.html");
     }
-    let secrets = Settings::from_context(&ctx)?.secrets();
+    let settings = Settings::from_context(&ctx)?;
+    let secrets = settings.secrets();
     let ip = peer.ip().to_string();
     let now = Utc::now().fixed_offset();
     let admitted = sign_in_requests::Model::admit(
         &ctx.db,
         &secrets,
+        &settings.sign_in_limits,
         page.workspace.id,
         &email,
         Some(&ip),
@@ -110,7 +112,8 @@ pub async fn request_link(
         return page.render(&v, StatusCode::TOO_MANY_REQUESTS, "portal/login.html");
     }
     // Same work for known and unknown emails: the job decides.
-    SignInMailWorker::perform_later(
+    // held in the database when the queue is down: the email still goes
+    crate::jobs::enqueue::<SignInMailWorker, _>(
         &ctx,
         SignInMailArgs {
             workspace_id: page.workspace.id,

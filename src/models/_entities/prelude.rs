@@ -5,6 +5,7 @@ pub use super::audit_events::Entity as AuditEvents;
 pub use super::charges::Entity as Charges;
 pub use super::customer_sessions::Entity as CustomerSessions;
 pub use super::customers::Entity as Customers;
+pub use super::deferred_jobs::Entity as DeferredJobs;
 pub use super::events::Entity as Events;
 pub use super::gateway_charges::Entity as GatewayCharges;
 pub use super::invoices::Entity as Invoices;

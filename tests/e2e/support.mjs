@@ -136,6 +136,59 @@ export async function signIn(page, email, slug) {
   await page.waitForURL(/\/subscriptions$/);
 }
 
+/**
+ * Moves focus with Tab (at most 80 presses) until `locator` has it, the way a
+ * keyboard user gets there; fails when it cannot be reached or shows no
+ * visible focus.
+ */
+export async function tabTo(page, locator, what) {
+  for (let i = 0; i < 80; i += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await locator.evaluate((el) => el === document.activeElement).catch(() => false);
+    if (focused) {
+      const visible = await locator.evaluate((el) => el.matches(':focus-visible'));
+      assert.ok(visible, `${what} has focus but shows no focus indicator`);
+      return;
+    }
+  }
+  throw new Error(`${what} cannot be reached with the Tab key on ${page.url()}`);
+}
+
+/** Signs in with the keyboard only: type the email, Enter, open the emailed link, Enter. */
+export async function signInByKeyboard(page, email, slug) {
+  const before = mailCount(email);
+  await page.goto(`${BASE}/portal/${slug}/login`);
+  await tabTo(page, page.getByLabel('Email address'), 'the email field');
+  await page.keyboard.type(email);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+  await page.goto(linkIn(await waitForMail(email, before + 1), `/portal/${slug}/login/`));
+  await tabTo(page, page.getByRole('button', { name: 'Continue to your account' }), 'the continue button');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/subscriptions$/);
+}
+
+/** Adds a card with the keyboard only, through the gateway's form and its 3-D Secure page. */
+export async function addCardByKeyboard(page, number) {
+  await tabTo(page, page.getByRole('link', { name: 'Payment methods' }), 'the Payment methods menu entry');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Payment methods', level: 1 }).waitFor();
+  await tabTo(page, page.getByRole('button', { name: 'Add a card' }), 'the Add a card button');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Add a card' }).waitFor();
+  await tabTo(page, page.getByLabel('Card number'), 'the card number field');
+  await page.keyboard.type(number);
+  await tabTo(page, page.getByLabel('Expiry (MM/YY)'), 'the expiry field');
+  await page.keyboard.type('12/34');
+  await tabTo(page, page.getByLabel('Security code'), 'the security code field');
+  await page.keyboard.type('123');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: "Confirm it's you" }).waitFor();
+  await tabTo(page, page.getByRole('button', { name: 'Complete authentication' }), 'the authentication button');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Payment methods', level: 1 }).waitFor();
+}
+
 /** Adds a card through the gateway's form and its 3-D Secure page. */
 export async function addCard(page, number, authenticate, check = async () => {}) {
   await page.getByRole('link', { name: 'Payment methods' }).click();

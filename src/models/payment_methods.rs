@@ -237,6 +237,28 @@ impl Model {
             .await?)
     }
 
+    /// The customer's methods with these ids, detached or not (a charge's
+    /// history names the method it was made with even after its removal).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn list_for_customer_by_ids(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        customer_id: i64,
+        ids: &[i64],
+    ) -> ModelResult<Vec<Self>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::CustomerId.eq(customer_id))
+            .filter(Column::Id.is_in(ids.iter().copied()))
+            .all(db)
+            .await?)
+    }
+
     /// One of the customer's methods, detached or not.
     ///
     /// # Errors

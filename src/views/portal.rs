@@ -169,7 +169,15 @@ pub struct SubscriptionDetail {
     pub period_end: String,
     pub next_renewal: Option<String>,
     pub renewal_method: Option<MethodRow>,
-    pub history: Vec<ChargeRow>,
+    pub history: Vec<RenewalAttempt>,
+}
+
+/// One attempt in a subscription's renewal history, with the method charged.
+#[derive(Debug, Serialize)]
+pub struct RenewalAttempt {
+    #[serde(flatten)]
+    pub charge: ChargeRow,
+    pub method: Option<MethodRow>,
 }
 
 impl SubscriptionDetail {
@@ -194,6 +202,14 @@ impl SubscriptionDetail {
             None => None,
         };
         let history = charges::Model::list_for_subscription(db, workspace.id, sub.id).await?;
+        let method_ids: Vec<i64> = history.iter().filter_map(|c| c.payment_method_id).collect();
+        let charged_with = payment_methods::Model::list_for_customer_by_ids(
+            db,
+            workspace.id,
+            customer.id,
+            &method_ids,
+        )
+        .await?;
         Ok(Self {
             id: sub.id,
             plan: product.name.clone(),
@@ -206,7 +222,16 @@ impl SubscriptionDetail {
             period_end: locale::date(sub.current_period_end, lang),
             next_renewal: sub.next_renewal_at.map(|at| locale::date(at, lang)),
             renewal_method: method,
-            history: history.iter().map(|c| ChargeRow::new(c, lang)).collect(),
+            history: history
+                .iter()
+                .map(|c| RenewalAttempt {
+                    charge: ChargeRow::new(c, lang),
+                    method: charged_with
+                        .iter()
+                        .find(|m| Some(m.id) == c.payment_method_id)
+                        .map(|m| MethodRow::new(m, customer.default_payment_method_id)),
+                })
+                .collect(),
         })
     }
 }

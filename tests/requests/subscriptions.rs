@@ -37,3 +37,52 @@ async fn money_dates_and_cycles_follow_the_customers_language() {
     assert!(detail.contains("Verlängerungen"));
     assert!(detail.contains("29,00\u{a0}$"));
 }
+
+#[tokio::test]
+async fn renewal_history_names_the_method_of_every_attempt_even_after_its_removal() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let bob = support::customer(ctx, "acme", "bob@example.com").await;
+    support::sign_in(&server, ctx, &bob).await;
+    let sub = subscriptions::Model::list_for_customer(&ctx.db, bob.workspace_id, bob.id)
+        .await
+        .unwrap()
+        .remove(0);
+    let card = sub
+        .payment_method_id
+        .expect("bob's subscription renews with his card");
+    let attempts =
+        portal::models::charges::Model::list_for_subscription(&ctx.db, bob.workspace_id, sub.id)
+            .await
+            .unwrap()
+            .len();
+    assert!(
+        attempts >= 2,
+        "the demo gives bob's subscription paid renewals"
+    );
+
+    // bob removes the card; the subscription keeps renewing with it
+    portal::models::payment_methods::Model::remove_for_customer(
+        &ctx.db,
+        bob.workspace_id,
+        bob.id,
+        card,
+    )
+    .await
+    .unwrap();
+    let page = server
+        .get(&format!("/portal/acme/subscriptions/{}", sub.id))
+        .await
+        .text();
+    let history = &page[page.find("Renewal history").expect("a renewal history")..];
+    assert!(
+        history.contains(r#"<th scope="col">Charged to</th>"#),
+        "{history}"
+    );
+    assert_eq!(
+        history.matches("Mastercard •••• 4444").count(),
+        attempts,
+        "every attempt names the card it charged: {history}"
+    );
+}

@@ -60,6 +60,7 @@ none = Keine
 date = Datum
 amount = Betrag
 result = Ergebnis
+charged-to = Zahlungsmittel
 description = Beschreibung
 expires = Gültig bis
 expired = Abgelaufen

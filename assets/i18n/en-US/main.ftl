@@ -60,6 +60,7 @@ none = None
 date = Date
 amount = Amount
 result = Result
+charged-to = Charged to
 description = Description
 expires = Expires
 expired = Expired

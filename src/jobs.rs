@@ -7,11 +7,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use loco_rs::{
-    bgworker::BackgroundWorker,
-    config::WorkerMode,
-    prelude::*,
-};
+use loco_rs::{bgworker::BackgroundWorker, config::WorkerMode, prelude::*};
 use serde::{de::DeserializeOwned, Serialize};
 
 use crate::{

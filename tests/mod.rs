@@ -1,6 +1,6 @@
+mod faults;
 mod models;
 mod requests;
 mod support;
 mod tasks;
 mod workers;
-mod faults;

@@ -56,10 +56,8 @@ impl Cluster {
                 bins.pop()
             })
             .expect("PostgreSQL's server programs are missing: apt-get install postgresql (scripts/test does), then rerun");
-        let dir = std::env::temp_dir().join(format!(
-            "portal_pg_{}",
-            portal::secrets::random_token(6)
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("portal_pg_{}", portal::secrets::random_token(6)));
         std::fs::create_dir_all(&dir).unwrap();
         // PostgreSQL wants its directory to itself; as root, hand it over
         let _ = Command::new("chown").args(["postgres:"]).arg(&dir).status();
@@ -71,7 +69,16 @@ impl Cluster {
         let data = cluster.dir.join("data");
         cluster.run(
             "initdb",
-            &["-D", data.to_str().unwrap(), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"],
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ],
         );
         succeeded(&mut cluster.pg_ctl("start"));
         cluster
@@ -87,7 +94,18 @@ impl Cluster {
         let log = self.dir.join("log");
         self.command(
             "pg_ctl",
-            &["-D", data.to_str().unwrap(), "-o", &options, "-l", log.to_str().unwrap(), "-m", "fast", "-w", action],
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-o",
+                &options,
+                "-l",
+                log.to_str().unwrap(),
+                "-m",
+                "fast",
+                "-w",
+                action,
+            ],
         )
     }
 
@@ -100,7 +118,17 @@ impl Drop for Cluster {
     fn drop(&mut self) {
         let data = self.dir.join("data");
         let _ = self
-            .command("pg_ctl", &["-D", data.to_str().unwrap(), "-m", "immediate", "-w", "stop"])
+            .command(
+                "pg_ctl",
+                &[
+                    "-D",
+                    data.to_str().unwrap(),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
+                ],
+            )
             .output();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
@@ -151,11 +179,15 @@ async fn the_server_recovers_by_itself_when_postgres_restarts_under_load() {
         stop.store(true, Ordering::Relaxed);
         (before, back)
     };
-    let (a, b, c, d, (restart_began, restart_done)) = tokio::join!(load(), load(), load(), load(), restart);
+    let (a, b, c, d, (restart_began, restart_done)) =
+        tokio::join!(load(), load(), load(), load(), restart);
     let seen: Vec<(Duration, u16)> = [a, b, c, d].concat();
 
     let before: Vec<_> = seen.iter().filter(|(t, _)| *t < restart_began).collect();
-    assert!(!before.is_empty() && before.iter().all(|(_, s)| *s == 200), "{before:?}");
+    assert!(
+        !before.is_empty() && before.iter().all(|(_, s)| *s == 200),
+        "{before:?}"
+    );
     let during = seen
         .iter()
         .filter(|(t, s)| *t >= restart_began && *s != 200)
@@ -170,7 +202,13 @@ async fn the_server_recovers_by_itself_when_postgres_restarts_under_load() {
         restart_done - restart_began,
         settled.len()
     );
-    assert!(settled.len() >= 20, "too little load after the restart: {settled:?}");
+    assert!(
+        settled.len() >= 20,
+        "too little load after the restart: {settled:?}"
+    );
     let failed: Vec<_> = settled.iter().filter(|(_, s)| *s != 200).collect();
-    assert!(failed.is_empty(), "requests still failing after the restart: {failed:?}");
+    assert!(
+        failed.is_empty(),
+        "requests still failing after the restart: {failed:?}"
+    );
 }

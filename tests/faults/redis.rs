@@ -60,7 +60,10 @@ async fn jobs_are_held_while_redis_is_down_and_health_says_so() {
     let body: serde_json::Value = health.json();
     assert_eq!(body["ok"], false);
     assert_eq!(body["database"], "up");
-    assert!(body["queue"].as_str().unwrap().starts_with("down"), "{body}");
+    assert!(
+        body["queue"].as_str().unwrap().starts_with("down"),
+        "{body}"
+    );
 
     let login = server.get("/portal/acme/login").await;
     let asked = server

@@ -4,6 +4,7 @@
 use std::process::Command;
 
 use chrono::Duration;
+use loco_rs::bgworker::BackgroundWorker;
 use loco_rs::boot::StartMode;
 use portal::{
     jobs,
@@ -13,7 +14,6 @@ use portal::{
     },
     workers::mail_delivery::MailDeliveryWorker,
 };
-use loco_rs::bgworker::BackgroundWorker;
 use sea_orm::EntityTrait;
 
 use crate::support::{self, mail};
@@ -61,7 +61,10 @@ async fn a_sign_in_email_is_retried_until_the_mail_server_is_back() {
     assert_eq!(held.len(), 1, "{held:?}");
     assert_eq!(held[0].worker, MailDeliveryWorker::class_name());
     assert!(held[0].last_error.is_some());
-    assert!(held[0].run_after > support::now(), "retried later, not in a hot loop");
+    assert!(
+        held[0].run_after > support::now(),
+        "retried later, not in a hot loop"
+    );
     assert!(mail::all_to(&email).is_empty());
 
     // not due yet: nothing happens
@@ -70,7 +73,9 @@ async fn a_sign_in_email_is_retried_until_the_mail_server_is_back() {
 
     // still down when due: tried again, held again with a longer wait
     let first_retry = held[0].run_after;
-    let again = jobs::release_due(ctx, first_retry + Duration::seconds(1)).await.unwrap();
+    let again = jobs::release_due(ctx, first_retry + Duration::seconds(1))
+        .await
+        .unwrap();
     assert_eq!((again.queued, again.waiting), (1, 1));
     let held = deferred_jobs::Entity::find().all(&ctx.db).await.unwrap();
     assert_eq!(held[0].attempts, 2);

@@ -14,9 +14,17 @@ async fn requests_are_limited_per_email_and_per_ip_within_the_window() {
         let secrets = secrets.clone();
         let db = ctx.db.clone();
         async move {
-            sign_in_requests::Model::admit(&db, &secrets, &Default::default(), acme.id, &email, Some(ip), at)
-                .await
-                .unwrap()
+            sign_in_requests::Model::admit(
+                &db,
+                &secrets,
+                &Default::default(),
+                acme.id,
+                &email,
+                Some(ip),
+                at,
+            )
+            .await
+            .unwrap()
         }
     };
 

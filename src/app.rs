@@ -20,8 +20,8 @@ use crate::{
     access::Authorizer,
     controllers, demo, initializers,
     models::_entities::{
-        api_keys, audit_events, charges, customer_sessions, customers, deferred_jobs, events, invoices,
-        memberships, payment_methods, prices, products, sign_in_requests, sign_in_tokens,
+        api_keys, audit_events, charges, customer_sessions, customers, deferred_jobs, events,
+        invoices, memberships, payment_methods, prices, products, sign_in_requests, sign_in_tokens,
         subscriptions, users, webhook_deliveries, webhook_endpoints, workspaces,
     },
     settings::Settings,
@@ -31,38 +31,6 @@ use crate::{
         sign_in_mail::SignInMailWorker, webhook_delivery::WebhookDeliveryWorker,
     },
 };
-
-/// Loco's SQLite queue picks the next job with `ORDER BY priority DESC,
-/// run_at, id`, which its own `(status, run_at)` index cannot serve: with a
-/// backlog of 100,000 renewal jobs every dequeue sorted the whole table
-/// (about 20 jobs a second), and claiming or completing a job by `id`
-/// scanned it too (the table has no key). Two indexes fix both. The queue
-/// file also stays in rollback-journal mode, with several fsyncs per job;
-/// WAL (which persists in the file) needs one.
-/// Best effort: without these the queue is slower, not wrong.
-async fn index_sqlite_queue(config: &Config) {
-    let Some(loco_rs::config::QueueConfig::Sqlite(queue)) = &config.queue else {
-        return;
-    };
-    let Ok(db) = sea_orm::Database::connect(&queue.uri).await else {
-        return;
-    };
-    // Loco's index must go too: without statistics SQLite keeps choosing it
-    // and sorting; ours starts with `status` as well, so nothing loses.
-    let created = sea_orm::ConnectionTrait::execute_unprepared(
-        &db,
-        "CREATE INDEX IF NOT EXISTS portal_sqlt_queue_next \
-         ON sqlt_loco_queue (status, priority DESC, run_at, id); \
-         CREATE INDEX IF NOT EXISTS portal_sqlt_queue_id ON sqlt_loco_queue (id); \
-         DROP INDEX IF EXISTS idx_sqlt_queue_status_run_at; \
-         PRAGMA journal_mode = WAL;",
-    )
-    .await;
-    if let Err(e) = created {
-        tracing::debug!(error = %e, "SQLite queue index not created");
-    }
-    let _ = db.close().await;
-}
 
 pub struct App;
 #[async_trait]
@@ -102,6 +70,14 @@ impl Hooks for App {
                 ))
             })?;
         let mut ctx = ctx;
+        if let Some(db) = crate::sqlite::reconnect(&ctx.config.database).await? {
+            ctx.db = db;
+        }
+        if ctx.queue_provider.is_some() {
+            if let Some(queue) = crate::sqlite::queue(&ctx.config).await? {
+                ctx.queue_provider = Some(Arc::new(queue));
+            }
+        }
         ctx.storage = Arc::new(Storage::single(local::new_with_prefix(dir)?));
         Ok(ctx)
     }
@@ -182,7 +158,7 @@ impl Hooks for App {
 
     async fn connect_workers(ctx: &AppContext, queue: &Queue) -> Result<()> {
         // the queue's table exists by now (Loco sets it up before workers)
-        index_sqlite_queue(&ctx.config).await;
+        crate::sqlite::index_queue(&ctx.config).await;
         queue.register(SignInMailWorker::build(ctx)).await?;
         queue.register(RenewalWorker::build(ctx)).await?;
         queue.register(InvoicePdfWorker::build(ctx)).await?;

@@ -11,6 +11,7 @@ pub mod mailers;
 pub mod models;
 pub mod secrets;
 pub mod settings;
+pub mod sqlite;
 pub mod tasks;
 pub mod views;
 pub mod webhooks;

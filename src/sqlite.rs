@@ -1,0 +1,126 @@
+//! SQLite, the embedded default, set up for a server with concurrent writers.
+//!
+//! Loco runs its SQLite PRAGMAs (WAL, `synchronous = NORMAL`, busy timeout)
+//! on one pooled connection only; the pool's other connections keep SQLite's
+//! defaults, `synchronous = FULL` among them: an fsync on every commit, which
+//! the renewal benchmark showed as the limit (every writer waits on it inside
+//! the single write lock). WAL with `synchronous = NORMAL` is the setting SQLite
+//! recommends for WAL (and Rails 8 ships): never corrupt, and a commit is
+//! lost only to a power cut in the last moments, which a retried renewal
+//! survives because the gateway dedups by idempotency key.
+use std::time::Duration;
+
+use loco_rs::{
+    bgworker::{
+        sqlt::{JobRegistry, RunOpts, SqliteQueue},
+        Queue,
+    },
+    config, Result,
+};
+use sea_orm::{
+    sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+};
+use std::{str::FromStr, sync::Arc};
+
+fn tuned(options: SqliteConnectOptions) -> SqliteConnectOptions {
+    options
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(5))
+        .foreign_keys(true)
+        .pragma("mmap_size", "134217728")
+        .pragma("journal_size_limit", "67108864")
+}
+
+/// The application database with the PRAGMAs on every connection, when it is
+/// SQLite; `None` for PostgreSQL (Loco's connection stays).
+///
+/// # Errors
+/// When the database cannot be opened.
+pub async fn reconnect(database: &config::Database) -> Result<Option<DatabaseConnection>> {
+    if !database.uri.starts_with("sqlite:") {
+        return Ok(None);
+    }
+    let mut options = ConnectOptions::new(&database.uri);
+    options
+        .max_connections(database.max_connections)
+        .min_connections(database.min_connections)
+        .connect_timeout(Duration::from_millis(database.connect_timeout))
+        .idle_timeout(Duration::from_millis(database.idle_timeout))
+        .sqlx_logging(database.enable_logging)
+        .map_sqlx_sqlite_opts(tuned);
+    if let Some(acquire_timeout) = database.acquire_timeout {
+        options.acquire_timeout(Duration::from_millis(acquire_timeout));
+    }
+    Ok(Some(Database::connect(options).await?))
+}
+
+/// Loco's SQLite queue, on a pool with the same PRAGMAs (its own pool keeps
+/// `synchronous = FULL`: an fsync for every claim, completion and enqueue);
+/// `None` unless the configured queue is SQLite.
+///
+/// # Errors
+/// When the queue database cannot be opened.
+pub async fn queue(config: &config::Config) -> Result<Option<Queue>> {
+    let Some(config::QueueConfig::Sqlite(queue)) = &config.queue else {
+        return Ok(None);
+    };
+    let mut options = tuned(
+        SqliteConnectOptions::from_str(&queue.uri).map_err(|e| loco_rs::Error::Any(e.into()))?,
+    );
+    if !queue.enable_logging {
+        options = sea_orm::sqlx::ConnectOptions::disable_statement_logging(options);
+    }
+    let pool = SqlitePoolOptions::new()
+        .min_connections(queue.min_connections)
+        .max_connections(queue.max_connections)
+        .idle_timeout(Duration::from_millis(queue.idle_timeout))
+        .acquire_timeout(Duration::from_millis(queue.connect_timeout))
+        .connect_with(options)
+        .await
+        .map_err(|e| loco_rs::Error::Any(e.into()))?;
+    let provider = SqliteQueue {
+        pool,
+        registry: Arc::new(tokio::sync::Mutex::new(JobRegistry::new())),
+        run_opts: RunOpts {
+            num_workers: queue.num_workers,
+            poll_interval_sec: queue.poll_interval_sec,
+            reaper: queue.reaper.clone(),
+        },
+        token: tokio_util::sync::CancellationToken::new(),
+    };
+    Ok(Some(Queue::from_provider(Arc::new(provider))))
+}
+
+/// Loco's SQLite queue picks the next job with `ORDER BY priority DESC,
+/// run_at, id`, which its own `(status, run_at)` index cannot serve: with a
+/// backlog of 100,000 renewal jobs every dequeue sorted the whole table
+/// (about 20 jobs a second), and claiming or completing a job by `id`
+/// scanned it too (the table has no key). Two indexes fix both. The queue
+/// file also stays in rollback-journal mode, with several fsyncs per job;
+/// WAL (which persists in the file) needs one.
+/// Best effort: without these the queue is slower, not wrong.
+pub async fn index_queue(config: &config::Config) {
+    let Some(config::QueueConfig::Sqlite(queue)) = &config.queue else {
+        return;
+    };
+    let Ok(db) = Database::connect(&queue.uri).await else {
+        return;
+    };
+    // Loco's index must go too: without statistics SQLite keeps choosing it
+    // and sorting; ours starts with `status` as well, so nothing loses.
+    let created = db
+        .execute_unprepared(
+            "CREATE INDEX IF NOT EXISTS portal_sqlt_queue_next \
+             ON sqlt_loco_queue (status, priority DESC, run_at, id); \
+             CREATE INDEX IF NOT EXISTS portal_sqlt_queue_id ON sqlt_loco_queue (id); \
+             DROP INDEX IF EXISTS idx_sqlt_queue_status_run_at; \
+             PRAGMA journal_mode = WAL;",
+        )
+        .await;
+    if let Err(e) = created {
+        tracing::debug!(error = %e, "SQLite queue index not created");
+    }
+    let _ = db.close().await;
+}

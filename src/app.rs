@@ -32,6 +32,14 @@ use crate::{
     },
 };
 
+/// Any URL no route serves: a real page with a 404 status.
+async fn not_found() -> impl axum::response::IntoResponse {
+    (
+        axum::http::StatusCode::NOT_FOUND,
+        axum::response::Html(include_str!("../assets/static/404.html")),
+    )
+}
+
 pub struct App;
 #[async_trait]
 impl Hooks for App {
@@ -151,9 +159,11 @@ impl Hooks for App {
     }
 
     async fn after_routes(router: AxumRouter, _ctx: &AppContext) -> Result<AxumRouter> {
-        Ok(router.layer(axum::middleware::from_fn(
-            controllers::security_headers::apply,
-        )))
+        Ok(router
+            .fallback(not_found)
+            .layer(axum::middleware::from_fn(
+                controllers::security_headers::apply,
+            )))
     }
 
     async fn connect_workers(ctx: &AppContext, queue: &Queue) -> Result<()> {

@@ -50,3 +50,14 @@ async fn the_development_outbox_is_not_mounted_outside_development() {
     let app = support::boot().await;
     assert_eq!(app.server().get("/_dev/mail").await.status_code(), 404);
 }
+
+#[tokio::test]
+async fn an_unknown_url_answers_404_with_a_page_of_our_own() {
+    let app = support::boot().await;
+    let response = app.server().get("/portal/acme/no-such-page").await;
+    assert_eq!(response.status_code(), 404);
+    let html = response.text();
+    assert!(html.contains("<h1>Page not found</h1>"), "{html}");
+    assert!(html.contains(r#"href="/static/portal.css""#));
+    assert!(!html.contains("https://"), "no other host is asked for anything: {html}");
+}

@@ -365,7 +365,8 @@ async fn customer(
             postal_code: Some(postal_code.into()),
             country: Some(country.into()),
             marketing_opt_in: true,
-            locale: Some("en-US".into()),
+            // customers in Germany read their portal, emails and invoices in German
+            locale: Some(if country == "DE" { "de-DE" } else { "en-US" }.into()),
             ..Default::default()
         },
     )

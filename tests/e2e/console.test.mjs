@@ -71,3 +71,53 @@ test('the owner switches Payment methods off and on for customers', async () => 
   await customerContext.close();
   await consoleContext.close();
 });
+
+async function consoleSignIn(page) {
+  await page.goto(`${BASE}/admin`);
+  await page.getByLabel('Email').fill('owner@acme.test');
+  await page.getByLabel('Password').fill(consolePassword());
+  await page.getByRole('button', { name: /Sign in/ }).click();
+  await page.getByRole('heading', { name: 'Portal settings' }).waitFor();
+}
+
+test('the owner creates, uses and revokes an API key, adds a webhook endpoint and invites a teammate', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await consoleSignIn(page);
+
+  // an API key is shown once, works, and stops working when revoked
+  await page.goto(`${BASE}/admin/acme/api-keys`);
+  await page.getByLabel('Name').fill('Billing emails');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const secret = await page.getByLabel('Secret key').inputValue();
+  assert.match(secret, /^sk_/);
+  await audit(page, 'the API keys page with a new key');
+  const call = () => fetch(`${BASE}/api/v1/customers?limit=1`, { headers: { Authorization: `Bearer ${secret}` } });
+  assert.equal((await call()).status, 200);
+  await page.goto(`${BASE}/admin/acme/api-keys`);
+  await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
+  assert.equal(await page.getByLabel('Secret key').count(), 0, 'the secret is not shown again');
+  await page.getByRole('button', { name: 'Revoke Billing emails' }).click();
+  await page.getByText('Key revoked: requests with it now get 401.').waitFor();
+  assert.equal((await call()).status, 401);
+
+  // a webhook endpoint and its signing secret
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Webhooks', exact: true }).click();
+  await page.getByLabel('URL').fill('http://127.0.0.1:9/portal-hooks');
+  await page.getByLabel('Events (comma-separated; empty for all)').fill('customer.updated');
+  await page.getByRole('button', { name: 'Add endpoint' }).click();
+  assert.match(await page.getByLabel('Signing secret').inputValue(), /^whsec_/);
+  await page.getByRole('link', { name: 'http://127.0.0.1:9/portal-hooks' }).waitFor();
+  await audit(page, 'the webhooks page with a new endpoint');
+
+  // a teammate, as a viewer
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Team', exact: true }).click();
+  await page.getByLabel('Email', { exact: true }).fill('grace@acme.test');
+  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+  await page.getByRole('button', { name: 'Invite' }).click();
+  await page.getByText('grace@acme.test', { exact: false }).first().waitFor();
+  await page.getByLabel('Role of grace@acme.test').waitFor();
+  assert.equal(await page.getByLabel('Role of grace@acme.test').inputValue(), 'viewer');
+  await audit(page, 'the team page with an invited viewer');
+  await context.close();
+});

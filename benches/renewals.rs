@@ -30,6 +30,10 @@ use tokio::{
     net::TcpListener,
 };
 
+// the allocator portal-cli runs with (src/bin/main.rs)
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()

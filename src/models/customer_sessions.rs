@@ -66,16 +66,49 @@ impl Model {
         session_id: &str,
         now: DateTime<FixedOffset>,
     ) -> ModelResult<Self> {
-        Entity::find()
-            .in_tenant(workspace_id)
-            .filter(Column::SessionHash.eq(secrets.keyed_hash(SESSION_LABEL, session_id)))
-            .filter(Column::RevokedAt.is_null())
-            .filter(Column::IdleExpiresAt.gt(now))
-            .filter(Column::AbsoluteExpiresAt.gt(now))
+        live(secrets, workspace_id, session_id, now)
             .one(db)
             .await?
             .ok_or(ModelError::EntityNotFound)
     }
+
+    /// The live session and its customer in one query (every signed-in
+    /// portal page asks for both).
+    ///
+    /// # Errors
+    /// `EntityNotFound` as [`Self::find_live`], or when the customer is gone.
+    pub async fn find_live_with_customer(
+        db: &impl ConnectionTrait,
+        secrets: &Secrets,
+        workspace_id: i64,
+        session_id: &str,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<(Self, super::customers::Model)> {
+        match live(secrets, workspace_id, session_id, now)
+            .find_also_related(super::customers::Entity)
+            .filter(super::customers::Column::WorkspaceId.eq(workspace_id))
+            .one(db)
+            .await?
+        {
+            Some((session, Some(customer))) => Ok((session, customer)),
+            _ => Err(ModelError::EntityNotFound),
+        }
+    }
+}
+
+/// This workspace's session behind `session_id`, if still usable at `now`.
+fn live(
+    secrets: &Secrets,
+    workspace_id: i64,
+    session_id: &str,
+    now: DateTime<FixedOffset>,
+) -> sea_orm::Select<Entity> {
+    Entity::find()
+        .in_tenant(workspace_id)
+        .filter(Column::SessionHash.eq(secrets.keyed_hash(SESSION_LABEL, session_id)))
+        .filter(Column::RevokedAt.is_null())
+        .filter(Column::IdleExpiresAt.gt(now))
+        .filter(Column::AbsoluteExpiresAt.gt(now))
 }
 
 impl Model {

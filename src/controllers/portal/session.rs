@@ -50,10 +50,15 @@ impl FromRequestParts<AppContext> for SignedIn {
             .map_err(IntoResponse::into_response)?
             .secrets();
         let now = Utc::now().fixed_offset();
-        let found =
-            customer_sessions::Model::find_live(&ctx.db, &secrets, workspace.id, &session_id, now)
-                .await;
-        let Ok(session) = found else {
+        let found = customer_sessions::Model::find_live_with_customer(
+            &ctx.db,
+            &secrets,
+            workspace.id,
+            &session_id,
+            now,
+        )
+        .await;
+        let Ok((session, customer)) = found else {
             // Signed in, but to another workspace: nothing here exists for them.
             let elsewhere =
                 customer_sessions::Model::is_live_elsewhere(&ctx.db, &secrets, &session_id, now)
@@ -75,10 +80,6 @@ impl FromRequestParts<AppContext> for SignedIn {
         } else {
             session
         };
-        let customer =
-            customers::Model::find_in_workspace(&ctx.db, workspace.id, session.customer_id)
-                .await
-                .map_err(|_| to_login())?;
         let lang = locale::pick(
             customer.locale.as_deref(),
             accept_language(&parts.headers),

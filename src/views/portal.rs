@@ -99,6 +99,9 @@ pub struct MethodRow {
     pub expired: bool,
     pub paypal_email: Option<String>,
     pub is_default: bool,
+    /// How the method reads in a sentence or a list: `Visa •••• 4242`,
+    /// `PayPal ada@example.com`.
+    pub label: String,
 }
 
 impl MethodRow {
@@ -116,6 +119,24 @@ impl MethodRow {
             expired: m.is_expired(),
             paypal_email: m.paypal_email.clone(),
             is_default: Some(m.id) == default_id,
+            label: method_label(m),
+        }
+    }
+}
+
+fn method_label(m: &payment_methods::Model) -> String {
+    match m.kind() {
+        payment_methods::Kind::PayPal => {
+            format!("PayPal {}", m.paypal_email.as_deref().unwrap_or_default())
+        }
+        payment_methods::Kind::Card => {
+            let brand = m.brand.as_deref().unwrap_or("card").to_lowercase();
+            let mut letters = brand.chars();
+            let brand: String = letters
+                .next()
+                .map(|first| first.to_uppercase().chain(letters).collect())
+                .unwrap_or_default();
+            format!("{brand} •••• {}", m.last4.as_deref().unwrap_or_default())
         }
     }
 }
@@ -192,24 +213,26 @@ impl SubscriptionDetail {
     ) -> Result<Self> {
         let plans = prices::Model::with_products(db, workspace.id, &[sub.price_id]).await?;
         let (price, product) = plans.get(&sub.price_id).ok_or(Error::NotFound)?;
-        let method = match sub.payment_method_id {
-            Some(id) => {
-                payment_methods::Model::find_for_customer(db, workspace.id, customer.id, id)
-                    .await
-                    .ok()
-                    .map(|m| MethodRow::new(&m, customer.default_payment_method_id))
-            }
-            None => None,
-        };
         let history = charges::Model::list_for_subscription(db, workspace.id, sub.id).await?;
-        let method_ids: Vec<i64> = history.iter().filter_map(|c| c.payment_method_id).collect();
-        let charged_with = payment_methods::Model::list_for_customer_by_ids(
+        // the renewal method and every method an attempt charged, detached ones included
+        let method_ids: Vec<i64> = history
+            .iter()
+            .filter_map(|c| c.payment_method_id)
+            .chain(sub.payment_method_id)
+            .collect();
+        let methods = payment_methods::Model::list_for_customer_by_ids(
             db,
             workspace.id,
             customer.id,
             &method_ids,
         )
         .await?;
+        let row = |id: Option<i64>| {
+            methods
+                .iter()
+                .find(|m| Some(m.id) == id)
+                .map(|m| MethodRow::new(m, customer.default_payment_method_id))
+        };
         Ok(Self {
             id: sub.id,
             plan: product.name.clone(),
@@ -221,15 +244,12 @@ impl SubscriptionDetail {
             period_start: locale::date(sub.current_period_start, lang),
             period_end: locale::date(sub.current_period_end, lang),
             next_renewal: sub.next_renewal_at.map(|at| locale::date(at, lang)),
-            renewal_method: method,
+            renewal_method: row(sub.payment_method_id),
             history: history
                 .iter()
                 .map(|c| RenewalAttempt {
                     charge: ChargeRow::new(c, lang),
-                    method: charged_with
-                        .iter()
-                        .find(|m| Some(m.id) == c.payment_method_id)
-                        .map(|m| MethodRow::new(m, customer.default_payment_method_id)),
+                    method: row(c.payment_method_id),
                 })
                 .collect(),
         })

@@ -54,29 +54,13 @@ impl Model {
         Ok(StartedSession { session_id, record })
     }
 
-    /// The live session for a cookie value in this workspace.
+    /// The live session for a cookie value in this workspace, with its
+    /// customer, in one query (every signed-in portal page asks for both).
     ///
     /// # Errors
     /// `EntityNotFound` when unknown, revoked, idle too long, past its
-    /// absolute lifetime, or belonging to another workspace.
-    pub async fn find_live(
-        db: &impl ConnectionTrait,
-        secrets: &Secrets,
-        workspace_id: i64,
-        session_id: &str,
-        now: DateTime<FixedOffset>,
-    ) -> ModelResult<Self> {
-        live(secrets, workspace_id, session_id, now)
-            .one(db)
-            .await?
-            .ok_or(ModelError::EntityNotFound)
-    }
-
-    /// The live session and its customer in one query (every signed-in
-    /// portal page asks for both).
-    ///
-    /// # Errors
-    /// `EntityNotFound` as [`Self::find_live`], or when the customer is gone.
+    /// absolute lifetime, belonging to another workspace, or its customer
+    /// is gone.
     pub async fn find_live_with_customer(
         db: &impl ConnectionTrait,
         secrets: &Secrets,
@@ -84,7 +68,8 @@ impl Model {
         session_id: &str,
         now: DateTime<FixedOffset>,
     ) -> ModelResult<(Self, super::customers::Model)> {
-        match live(secrets, workspace_id, session_id, now)
+        match live(secrets, session_id, now)
+            .in_tenant(workspace_id)
             .find_also_related(super::customers::Entity)
             .filter(super::customers::Column::WorkspaceId.eq(workspace_id))
             .one(db)
@@ -96,15 +81,13 @@ impl Model {
     }
 }
 
-/// This workspace's session behind `session_id`, if still usable at `now`.
+/// The session behind `session_id` if still usable at `now`, in any workspace.
 fn live(
     secrets: &Secrets,
-    workspace_id: i64,
     session_id: &str,
     now: DateTime<FixedOffset>,
 ) -> sea_orm::Select<Entity> {
     Entity::find()
-        .in_tenant(workspace_id)
         .filter(Column::SessionHash.eq(secrets.keyed_hash(SESSION_LABEL, session_id)))
         .filter(Column::RevokedAt.is_null())
         .filter(Column::IdleExpiresAt.gt(now))
@@ -124,14 +107,7 @@ impl Model {
         session_id: &str,
         now: DateTime<FixedOffset>,
     ) -> ModelResult<bool> {
-        Ok(Entity::find()
-            .filter(Column::SessionHash.eq(secrets.keyed_hash(SESSION_LABEL, session_id)))
-            .filter(Column::RevokedAt.is_null())
-            .filter(Column::IdleExpiresAt.gt(now))
-            .filter(Column::AbsoluteExpiresAt.gt(now))
-            .one(db)
-            .await?
-            .is_some())
+        Ok(live(secrets, session_id, now).one(db).await?.is_some())
     }
 
     /// Deletes sessions that can no longer be used, in every workspace

@@ -25,7 +25,7 @@ async fn a_session_is_bound_to_one_workspace_and_ends_on_logout() {
     .await
     .unwrap();
     assert_ne!(started.record.session_hash, started.session_id);
-    let live = customer_sessions::Model::find_live(
+    let live = customer_sessions::Model::find_live_with_customer(
         &ctx.db,
         &secrets,
         ada.workspace_id,
@@ -34,8 +34,9 @@ async fn a_session_is_bound_to_one_workspace_and_ends_on_logout() {
     )
     .await
     .unwrap();
-    assert_eq!(live.customer_id, ada.id);
-    assert!(customer_sessions::Model::find_live(
+    assert_eq!(live.0.customer_id, ada.id);
+    assert_eq!(live.1.id, ada.id, "the session comes with its customer");
+    assert!(customer_sessions::Model::find_live_with_customer(
         &ctx.db,
         &secrets,
         globex.id,
@@ -61,8 +62,8 @@ async fn a_session_is_bound_to_one_workspace_and_ends_on_logout() {
         "every sign-in gets a new id"
     );
 
-    live.into_active_model().revoke(&ctx.db, now).await.unwrap();
-    assert!(customer_sessions::Model::find_live(
+    live.0.into_active_model().revoke(&ctx.db, now).await.unwrap();
+    assert!(customer_sessions::Model::find_live_with_customer(
         &ctx.db,
         &secrets,
         ada.workspace_id,
@@ -92,7 +93,7 @@ async fn sessions_expire_when_idle_and_at_their_absolute_limit() {
     .await
     .unwrap();
     let idle_end = now + Duration::minutes(IDLE_MINUTES);
-    assert!(customer_sessions::Model::find_live(
+    assert!(customer_sessions::Model::find_live_with_customer(
         &ctx.db,
         &secrets,
         ada.workspace_id,
@@ -111,7 +112,7 @@ async fn sessions_expire_when_idle_and_at_their_absolute_limit() {
         assert!(record.idle_expires_at <= record.absolute_expires_at);
     }
     let past_absolute = now + Duration::hours(ABSOLUTE_HOURS) + Duration::seconds(1);
-    assert!(customer_sessions::Model::find_live(
+    assert!(customer_sessions::Model::find_live_with_customer(
         &ctx.db,
         &secrets,
         ada.workspace_id,

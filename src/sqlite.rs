@@ -83,7 +83,12 @@ pub async fn reconnect(database: &config::Database) -> Result<Option<DatabaseCon
     if let Some(acquire_timeout) = database.acquire_timeout {
         options.acquire_timeout(Duration::from_millis(acquire_timeout));
     }
-    Ok(Some(Database::connect(options).await?))
+    let db = Database::connect(options).await?;
+    // an operator's `run_on_start`, as Loco would have run it
+    if let Some(sql) = &database.run_on_start {
+        db.execute_unprepared(sql).await?;
+    }
+    Ok(Some(db))
 }
 
 /// Loco's SQLite queue, on a pool with the same PRAGMAs (its own pool keeps

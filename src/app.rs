@@ -159,11 +159,9 @@ impl Hooks for App {
     }
 
     async fn after_routes(router: AxumRouter, _ctx: &AppContext) -> Result<AxumRouter> {
-        Ok(router
-            .fallback(not_found)
-            .layer(axum::middleware::from_fn(
-                controllers::security_headers::apply,
-            )))
+        Ok(router.fallback(not_found).layer(axum::middleware::from_fn(
+            controllers::security_headers::apply,
+        )))
     }
 
     async fn connect_workers(ctx: &AppContext, queue: &Queue) -> Result<()> {

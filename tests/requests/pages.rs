@@ -59,5 +59,8 @@ async fn an_unknown_url_answers_404_with_a_page_of_our_own() {
     let html = response.text();
     assert!(html.contains("<h1>Page not found</h1>"), "{html}");
     assert!(html.contains(r#"href="/static/portal.css""#));
-    assert!(!html.contains("https://"), "no other host is asked for anything: {html}");
+    assert!(
+        !html.contains("https://"),
+        "no other host is asked for anything: {html}"
+    );
 }

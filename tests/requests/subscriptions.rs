@@ -3,11 +3,16 @@
 use portal::models::subscriptions;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
 
-use crate::support;
+use crate::support::{self, TestApp};
 
-#[tokio::test]
-async fn money_dates_and_cycles_follow_the_customers_language() {
-    let app = support::boot_with_demo().await;
+/// bob, signed in at acme, and his one subscription.
+async fn bob_signed_in(
+    app: &TestApp,
+) -> (
+    axum_test::TestServer,
+    portal::models::customers::Model,
+    subscriptions::Model,
+) {
     let ctx = &app.app_context;
     let server = app.server();
     let bob = support::customer(ctx, "acme", "bob@example.com").await;
@@ -16,6 +21,14 @@ async fn money_dates_and_cycles_follow_the_customers_language() {
         .await
         .unwrap()
         .remove(0);
+    (server, bob, sub)
+}
+
+#[tokio::test]
+async fn money_dates_and_cycles_follow_the_customers_language() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let (server, bob, sub) = bob_signed_in(&app).await;
     let renewal = sub.next_renewal_at.unwrap();
 
     let english = server.get("/portal/acme/subscriptions").await.text();
@@ -42,13 +55,7 @@ async fn money_dates_and_cycles_follow_the_customers_language() {
 async fn renewal_history_names_the_method_of_every_attempt_even_after_its_removal() {
     let app = support::boot_with_demo().await;
     let ctx = &app.app_context;
-    let server = app.server();
-    let bob = support::customer(ctx, "acme", "bob@example.com").await;
-    support::sign_in(&server, ctx, &bob).await;
-    let sub = subscriptions::Model::list_for_customer(&ctx.db, bob.workspace_id, bob.id)
-        .await
-        .unwrap()
-        .remove(0);
+    let (server, bob, sub) = bob_signed_in(&app).await;
     let card = sub
         .payment_method_id
         .expect("bob's subscription renews with his card");

@@ -63,7 +63,7 @@ pub async fn load(db: &DatabaseConnection, secrets: &Secrets) -> Result<Loaded> 
             workspaces: vec![ACME.into(), GLOBEX.into()],
         });
     }
-    let txn = db.begin().await?;
+    let txn = crate::models::write_transaction(db).await?;
     let now = Utc::now().fixed_offset();
     let password = console_password(secrets);
 
@@ -540,7 +540,7 @@ pub async fn fleet(
     let run = random_token(6).to_lowercase();
     let mut ids = Vec::with_capacity(count);
     for batch in (0..count).collect::<Vec<_>>().chunks(500) {
-        let txn = db.begin().await?;
+        let txn = crate::models::write_transaction(db).await?;
         for n in batch {
             let customer = customers::Model::create(
                 &txn,

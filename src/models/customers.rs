@@ -354,7 +354,7 @@ impl Model {
         if diff.is_empty() {
             return Ok(self);
         }
-        let txn = db.begin().await?;
+        let txn = crate::models::write_transaction(db).await?;
         let updated = active.update(&txn).await?;
         let changed: Vec<String> = diff.keys().cloned().collect();
         audit_events::Model::record(
@@ -406,7 +406,7 @@ impl Model {
                 "this email address belongs to another account".into(),
             ));
         }
-        let txn = db.begin().await?;
+        let txn = crate::models::write_transaction(db).await?;
         let issued = sign_in_tokens::Model::issue(
             &txn,
             secrets,
@@ -446,7 +446,7 @@ impl Model {
         ip: Option<&str>,
         now: DateTime<FixedOffset>,
     ) -> ModelResult<Self> {
-        let txn = db.begin().await?;
+        let txn = crate::models::write_transaction(db).await?;
         let link = sign_in_tokens::Model::redeem(
             &txn,
             secrets,

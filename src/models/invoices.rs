@@ -60,7 +60,7 @@ impl Model {
         charge_id: i64,
         now: DateTime<FixedOffset>,
     ) -> ModelResult<Self> {
-        let txn = db.begin().await?;
+        let txn = crate::models::write_transaction(db).await?;
         let charge = charges::Entity::find_by_id(charge_id)
             .in_tenant(workspace_id)
             .one(&txn)
@@ -81,17 +81,36 @@ impl Model {
         }
         let customer =
             customers::Model::find_in_workspace(&txn, workspace_id, charge.customer_id).await?;
+        let invoice = Self::issue(&txn, &customer, &charge, now).await?;
+        txn.commit().await?;
+        Ok(invoice)
+    }
+
+    /// Issues the invoice of `charge`, paid and without one, inside the
+    /// caller's write transaction (a renewal issues it in the transaction
+    /// that marks the charge paid, so a paid renewal never lacks its invoice).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub(crate) async fn issue(
+        txn: &impl ConnectionTrait,
+        customer: &customers::Model,
+        charge: &charges::Model,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Self> {
+        let workspace_id = charge.workspace_id;
         // Bumping the counter takes the workspace row's write lock until commit,
         // which serialises concurrent issuers and keeps numbers gapless.
-        workspaces::Entity::update_many()
+        let workspace = workspaces::Entity::update_many()
             .col_expr(
                 workspaces::Column::NextInvoiceNumber,
                 Expr::col(workspaces::Column::NextInvoiceNumber).add(1),
             )
             .filter(workspaces::Column::Id.eq(workspace_id))
-            .exec(&txn)
-            .await?;
-        let workspace = workspaces::Model::find_by_id(&txn, workspace_id).await?;
+            .exec_with_returning(txn)
+            .await?
+            .pop()
+            .ok_or(ModelError::EntityNotFound)?;
         let sequence = workspace.next_invoice_number - 1;
         let prefix = workspace
             .invoice_prefix
@@ -137,9 +156,8 @@ impl Model {
             ..Default::default()
         }
         .set_tenant(workspace_id)?
-        .insert(&txn)
+        .insert(txn)
         .await?;
-        txn.commit().await?;
         Ok(invoice)
     }
 

@@ -41,6 +41,26 @@ pub mod webhook_deliveries;
 pub mod webhook_endpoints;
 pub mod workspaces;
 
+/// Begins a transaction that writes. On SQLite it starts `IMMEDIATE`: it
+/// takes the write lock up front, waiting (busy timeout) while another
+/// writer holds it. SQLite's default, `DEFERRED`, starts reading and fails at
+/// once with "database is locked" when it then writes while another
+/// connection writes (an upgrade never waits), which lost renewals' invoices
+/// and receipts when two workers wrote at the same moment. PostgreSQL
+/// ignores the mode.
+///
+/// # Errors
+/// When the database cannot begin one.
+pub async fn write_transaction<C: sea_orm::TransactionTrait>(
+    db: &C,
+) -> Result<C::Transaction, sea_orm::DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
 /// What an active model will write for a field, for validators: `None` when
 /// the field is not set (the database default applies).
 pub(crate) fn field<V>(value: &sea_orm::ActiveValue<V>) -> Option<V>

@@ -187,7 +187,7 @@ impl Model {
         if !method.is_active() {
             return Err(ModelError::EntityNotFound);
         }
-        let txn = db.begin().await?;
+        let txn = crate::models::write_transaction(db).await?;
         let removed = method.into_active_model().detach(&txn).await?;
         let customer =
             super::customers::Model::find_in_workspace(&txn, workspace_id, customer_id).await?;

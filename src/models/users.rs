@@ -197,7 +197,7 @@ impl Model {
         db: &impl TransactionTrait,
         params: &RegisterParams,
     ) -> ModelResult<Self> {
-        let txn = db.begin().await?;
+        let txn = crate::models::write_transaction(db).await?;
 
         if users::Entity::find()
             .filter(

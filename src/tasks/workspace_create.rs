@@ -35,7 +35,7 @@ impl Task for WorkspaceCreate {
                 .map_err(|_| Error::string(&format!("missing `{name}:`. {USAGE}")))
         };
         let (slug, name, owner) = (arg("slug")?, arg("name")?, arg("owner")?);
-        let txn = ctx.db.begin().await?;
+        let txn = crate::models::write_transaction(&ctx.db).await?;
         let workspace = match workspaces::Model::create(
             &txn,
             &NewWorkspace {

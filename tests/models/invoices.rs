@@ -65,6 +65,36 @@ async fn invoice_numbers_run_per_workspace_without_gaps() {
     assert_eq!(third.number, format!("ACME-{:06}", next + 2));
 }
 
+/// Two workers finishing renewals at the same moment: every invoice is
+/// issued (none fails with "database is locked" on SQLite) and the numbers
+/// still run without gaps or repeats.
+#[tokio::test]
+async fn invoices_issued_at_the_same_moment_all_get_consecutive_numbers() {
+    let boot = support::boot_with_demo().await;
+    let ctx = &boot.app_context;
+    let bob = support::customer(ctx, "acme", "bob@example.com").await;
+    let next = support::workspace(ctx, "acme").await.next_invoice_number;
+    let mut charge_ids = Vec::new();
+    for i in 0..12 {
+        charge_ids.push(
+            support::paid_charge(ctx, &bob, &format!("at-once-{i}"))
+                .await
+                .id,
+        );
+    }
+    let issued = futures_util::future::join_all(charge_ids.iter().map(|id| {
+        invoices::Model::issue_for_charge(&ctx.db, bob.workspace_id, *id, support::now())
+    }))
+    .await;
+    let mut numbers: Vec<String> = issued
+        .into_iter()
+        .map(|invoice| invoice.expect("every invoice is issued").number)
+        .collect();
+    numbers.sort();
+    let expected: Vec<String> = (next..next + 12).map(|n| format!("ACME-{n:06}")).collect();
+    assert_eq!(numbers, expected);
+}
+
 #[tokio::test]
 async fn an_unpaid_charge_gets_no_invoice_and_uses_no_number() {
     let boot = support::boot_with_demo().await;

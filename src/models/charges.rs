@@ -99,6 +99,19 @@ impl Model {
         params: &NewCharge,
     ) -> ModelResult<Self> {
         super::customers::Model::find_in_workspace(db, workspace_id, params.customer_id).await?;
+        Self::insert_attempt(db, workspace_id, params).await
+    }
+
+    /// `record_attempt` for a caller that has already read the customer in
+    /// this workspace (a renewal, which needs the customer anyway).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub(crate) async fn insert_attempt(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        params: &NewCharge,
+    ) -> ModelResult<Self> {
         let charge = ActiveModel {
             customer_id: Set(params.customer_id),
             subscription_id: Set(params.subscription_id),

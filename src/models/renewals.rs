@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::{
     charges::{self, NewCharge},
-    events, invoices, prices, subscriptions,
+    customers, events, invoices, prices, subscriptions,
     subscriptions::Status,
     workspaces::{self, DunningFinalAction},
 };
@@ -23,16 +23,29 @@ use crate::gateway::{ChargeOutcome, ChargeRequest, PaymentGateway};
 pub enum Renewal {
     /// Not due (or not renewable) at this time.
     NotDue,
-    /// Paid: the subscription is in its next period.
-    Renewed { charge_id: i64 },
+    /// Paid: the subscription is in its next period and the charge has its
+    /// invoice.
+    Renewed {
+        settled: Box<Settled>,
+        invoice: Box<invoices::Model>,
+    },
     /// Declined: past due with a retry at `retry_at`, or ended when `None`.
     Failed {
-        charge_id: i64,
+        settled: Box<Settled>,
         retry_at: Option<DateTime<FixedOffset>>,
         cancelled: bool,
     },
     /// Another run already settled this attempt.
     AlreadySettled,
+}
+
+/// A settled renewal attempt with what its follow-ups (the invoice PDF, the
+/// customer's email) need, as the renewal read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    pub workspace: workspaces::Model,
+    pub customer: customers::Model,
+    pub charge: charges::Model,
 }
 
 /// Subscriptions whose renewal or retry is due, in every workspace, as
@@ -108,6 +121,7 @@ pub async fn renew(
         return Ok(Renewal::NotDue);
     }
     let workspace = workspaces::Model::find_by_id(db, workspace_id).await?;
+    let customer = customers::Model::find_in_workspace(db, workspace_id, sub.customer_id).await?;
     let price = prices::Model::find_in_workspace(db, workspace_id, sub.price_id).await?;
     let period_start = sub.current_period_end;
     let period_end = price.period_end(period_start);
@@ -119,11 +133,12 @@ pub async fn renew(
         .minor;
     let amount = net.saturating_add(invoices::tax_on(net, workspace.tax_rate_bps));
     let key = idempotency_key(&sub, period_start, attempt);
-    let charge = charges::Model::record_attempt(
+    // the customer was read in this workspace just above
+    let charge = charges::Model::insert_attempt(
         db,
         workspace_id,
         &NewCharge {
-            customer_id: sub.customer_id,
+            customer_id: customer.id,
             subscription_id: Some(sub.id),
             payment_method_id: sub.payment_method_id,
             amount,
@@ -165,28 +180,46 @@ pub async fn renew(
             message: "There is no payment method for this subscription.".into(),
         },
     };
-    match outcome {
+    let (code, message) = match outcome {
         ChargeOutcome::Succeeded { reference } => {
-            settle_paid(db, &sub, charge, &reference, period_start, period_end, now).await
+            let Some((charge, invoice)) =
+                settle_paid(db, &sub, &customer, charge, &reference, now).await?
+            else {
+                return Ok(Renewal::AlreadySettled);
+            };
+            return Ok(Renewal::Renewed {
+                settled: Box::new(Settled {
+                    workspace,
+                    customer,
+                    charge,
+                }),
+                invoice: Box::new(invoice),
+            });
         }
-        ChargeOutcome::Failed { code, message, .. } => {
-            settle_failed(db, &workspace, &sub, charge, &code, &message, now).await
-        }
+        ChargeOutcome::Failed { code, message, .. } => (code, message),
         // off-session charges do not ask for action; treat it as a decline
-        ChargeOutcome::RequiresAction { .. } => {
-            let message = "The bank asked the cardholder to authenticate this payment.";
-            settle_failed(
-                db,
-                &workspace,
-                &sub,
-                charge,
-                "authentication_required",
-                message,
-                now,
-            )
-            .await
-        }
-    }
+        ChargeOutcome::RequiresAction { .. } => (
+            "authentication_required".to_string(),
+            "The bank asked the cardholder to authenticate this payment.".to_string(),
+        ),
+    };
+    let Some(Declined {
+        charge,
+        retry_at,
+        cancelled,
+    }) = settle_failed(db, &workspace, &sub, charge, &code, &message, now).await?
+    else {
+        return Ok(Renewal::AlreadySettled);
+    };
+    Ok(Renewal::Failed {
+        settled: Box::new(Settled {
+            workspace,
+            customer,
+            charge,
+        }),
+        retry_at,
+        cancelled,
+    })
 }
 
 async fn plan_name(
@@ -212,17 +245,22 @@ fn unchanged_since(sub: &subscriptions::Model) -> Condition {
         .add(Column::Status.eq(sub.status.clone()))
 }
 
+/// Marks a paid attempt and moves the subscription into the period it paid
+/// for, with its invoice, in one transaction; `None` when another run
+/// settled this attempt first.
 async fn settle_paid(
     db: &DatabaseConnection,
     sub: &subscriptions::Model,
+    customer: &customers::Model,
     charge: charges::Model,
     reference: &str,
-    period_start: DateTime<FixedOffset>,
-    period_end: DateTime<FixedOffset>,
     now: DateTime<FixedOffset>,
-) -> Result<Renewal> {
+) -> Result<Option<(charges::Model, invoices::Model)>> {
     use subscriptions::Column;
-    let txn = db.begin().await?;
+    let (Some(period_start), Some(period_end)) = (charge.period_start, charge.period_end) else {
+        return Err(Error::string("a renewal charge has its period"));
+    };
+    let txn = crate::models::write_transaction(db).await?;
     let moved = subscriptions::Entity::update_many()
         .col_expr(Column::Status, Expr::value(Status::Active.as_str()))
         .col_expr(Column::CurrentPeriodStart, Expr::value(period_start))
@@ -239,7 +277,7 @@ async fn settle_paid(
         .exec(&txn)
         .await?;
     if moved.rows_affected == 0 {
-        return Ok(Renewal::AlreadySettled);
+        return Ok(None);
     }
     let charge = charge
         .into_active_model()
@@ -253,13 +291,20 @@ async fn settle_paid(
         json!({ "subscription": sub.pid, "charge": charge.pid, "amount": charge.amount, "currency": charge.currency, "period_end": period_end }),
     )
     .await?;
+    let invoice = invoices::Model::issue(&txn, customer, &charge, now).await?;
     txn.commit().await?;
-    invoices::Model::issue_for_charge(db, sub.workspace_id, charge.id, now).await?;
-    Ok(Renewal::Renewed {
-        charge_id: charge.id,
-    })
+    Ok(Some((charge, invoice)))
 }
 
+/// A declined attempt, settled: the charge and where dunning goes next.
+struct Declined {
+    charge: charges::Model,
+    retry_at: Option<DateTime<FixedOffset>>,
+    cancelled: bool,
+}
+
+/// Marks a declined attempt and moves the subscription along the dunning
+/// schedule; `None` when another run settled this attempt first.
 async fn settle_failed(
     db: &DatabaseConnection,
     workspace: &workspaces::Model,
@@ -268,7 +313,7 @@ async fn settle_failed(
     code: &str,
     message: &str,
     now: DateTime<FixedOffset>,
-) -> Result<Renewal> {
+) -> Result<Option<Declined>> {
     use subscriptions::Column;
     let failures = sub.dunning_attempts + 1;
     let schedule = workspace.dunning_schedule();
@@ -282,7 +327,7 @@ async fn settle_failed(
     } else {
         Status::PastDue
     };
-    let txn = db.begin().await?;
+    let txn = crate::models::write_transaction(db).await?;
     let moved = subscriptions::Entity::update_many()
         .col_expr(Column::Status, Expr::value(status.as_str()))
         .col_expr(Column::DunningAttempts, Expr::value(failures))
@@ -301,7 +346,7 @@ async fn settle_failed(
         .exec(&txn)
         .await?;
     if moved.rows_affected == 0 {
-        return Ok(Renewal::AlreadySettled);
+        return Ok(None);
     }
     let charge = charge
         .into_active_model()
@@ -321,11 +366,11 @@ async fn settle_failed(
     )
     .await?;
     txn.commit().await?;
-    Ok(Renewal::Failed {
-        charge_id: charge.id,
+    Ok(Some(Declined {
+        charge,
         retry_at,
         cancelled: cancel,
-    })
+    }))
 }
 
 /// What a customer's "Retry payment" did.
@@ -528,28 +573,17 @@ async fn settle_manual(
     outcome: ChargeOutcome,
     now: DateTime<FixedOffset>,
 ) -> Result<ManualRetry> {
-    let (Some(period_start), Some(period_end)) = (charge.period_start, charge.period_end) else {
+    if charge.period_start.is_none() || charge.period_end.is_none() {
         return Err(Error::NotFound);
-    };
+    }
     match outcome {
         ChargeOutcome::Succeeded { reference } => {
-            match settle_paid(
-                db,
-                sub,
-                charge.clone(),
-                &reference,
-                period_start,
-                period_end,
-                now,
-            )
-            .await?
-            {
-                Renewal::Renewed { charge_id } => Ok(ManualRetry::Paid { charge_id }),
-                // a second click or tab settled it already
-                _ => Ok(ManualRetry::Paid {
-                    charge_id: charge.id,
-                }),
-            }
+            let customer =
+                customers::Model::find_in_workspace(db, sub.workspace_id, sub.customer_id).await?;
+            let charge_id = charge.id;
+            // None: a second click or tab settled it already
+            settle_paid(db, sub, &customer, charge, &reference, now).await?;
+            Ok(ManualRetry::Paid { charge_id })
         }
         ChargeOutcome::RequiresAction { reference, url } => {
             let mut waiting = charge.into_active_model();

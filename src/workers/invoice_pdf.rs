@@ -40,18 +40,29 @@ impl InvoicePdfWorker {
             .filter(invoices::Column::ChargeId.eq(charge_id))
             .one(&ctx.db)
             .await?;
-        if let Some(invoice) = invoice.filter(|i| i.pdf_key.is_none()) {
-            crate::jobs::enqueue::<Self, _>(
-                ctx,
-                InvoicePdfArgs {
-                    workspace_id,
-                    invoice_id: invoice.id,
-                    notify,
-                },
-            )
-            .await?;
+        match invoice {
+            Some(invoice) => Self::queue(ctx, &invoice, notify).await,
+            None => Ok(()),
         }
-        Ok(())
+    }
+
+    /// Queues `invoice`'s PDF unless it is stored already.
+    ///
+    /// # Errors
+    /// When neither the queue nor the database takes the job.
+    pub async fn queue(ctx: &AppContext, invoice: &invoices::Model, notify: bool) -> Result<()> {
+        if invoice.pdf_key.is_some() {
+            return Ok(());
+        }
+        crate::jobs::enqueue::<Self, _>(
+            ctx,
+            InvoicePdfArgs {
+                workspace_id: invoice.workspace_id,
+                invoice_id: invoice.id,
+                notify,
+            },
+        )
+        .await
     }
 }
 

@@ -9,11 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     gateway,
     mailers::portal::PortalMailer,
-    models::{
-        charges, customers, invoices,
-        renewals::{self, Renewal},
-        workspaces,
-    },
+    models::renewals::{self, Renewal, Settled},
     settings::Settings,
     workers::invoice_pdf::InvoicePdfWorker,
 };
@@ -46,44 +42,46 @@ impl BackgroundWorker<RenewalArgs> for RenewalWorker {
             now,
         )
         .await?;
-        let charge_id = match outcome {
-            Renewal::Renewed { charge_id } | Renewal::Failed { charge_id, .. } => charge_id,
-            Renewal::NotDue | Renewal::AlreadySettled => return Ok(()),
-        };
-        let workspace = workspaces::Model::find_by_id(&ctx.db, args.workspace_id).await?;
-        let charge = charges::Entity::find_by_id(charge_id)
-            .in_tenant(workspace.id)
-            .one(&ctx.db)
-            .await?
-            .ok_or(Error::NotFound)?;
-        let customer =
-            customers::Model::find_in_workspace(&ctx.db, workspace.id, charge.customer_id).await?;
         let settings = Settings::from_context(ctx)?;
-        let lang = crate::locale::pick(customer.locale.as_deref(), None, &workspace.default_locale);
         match outcome {
-            Renewal::Renewed { .. } => {
-                let invoice = invoices::Entity::find()
-                    .in_tenant(workspace.id)
-                    .filter(invoices::Column::ChargeId.eq(charge.id))
-                    .one(&ctx.db)
-                    .await?;
-                InvoicePdfWorker::queue_for_charge(ctx, workspace.id, charge.id, false).await?;
+            Renewal::Renewed { settled, invoice } => {
+                let Settled {
+                    workspace,
+                    customer,
+                    charge,
+                } = *settled;
+                let lang = crate::locale::pick(
+                    customer.locale.as_deref(),
+                    None,
+                    &workspace.default_locale,
+                );
+                InvoicePdfWorker::queue(ctx, &invoice, false).await?;
                 PortalMailer::receipt(
                     ctx,
                     &settings,
                     &workspace,
                     &customer,
                     &charge,
-                    invoice.as_ref(),
+                    Some(&invoice),
                     lang,
                 )
                 .await
             }
             Renewal::Failed {
+                settled,
                 retry_at,
                 cancelled,
-                ..
             } => {
+                let Settled {
+                    workspace,
+                    customer,
+                    charge,
+                } = *settled;
+                let lang = crate::locale::pick(
+                    customer.locale.as_deref(),
+                    None,
+                    &workspace.default_locale,
+                );
                 PortalMailer::payment_failed(
                     ctx, &settings, &workspace, &customer, &charge, retry_at, cancelled, lang,
                 )

@@ -62,7 +62,11 @@ async fn a_session_is_bound_to_one_workspace_and_ends_on_logout() {
         "every sign-in gets a new id"
     );
 
-    live.0.into_active_model().revoke(&ctx.db, now).await.unwrap();
+    live.0
+        .into_active_model()
+        .revoke(&ctx.db, now)
+        .await
+        .unwrap();
     assert!(customer_sessions::Model::find_live_with_customer(
         &ctx.db,
         &secrets,

@@ -206,7 +206,7 @@ async fn a_declined_renewal_goes_past_due_is_retried_on_schedule_and_finally_can
         let Renewal::Failed {
             retry_at,
             cancelled,
-            charge_id,
+            settled,
         } = outcome
         else {
             panic!("attempt {attempt}: {outcome:?}")
@@ -217,7 +217,7 @@ async fn a_declined_renewal_goes_past_due_is_retried_on_schedule_and_finally_can
             "attempt {attempt}"
         );
         assert_eq!(cancelled, days.is_none());
-        let charge = charges::Entity::find_by_id(charge_id)
+        let charge = charges::Entity::find_by_id(settled.charge.id)
             .one(&ctx.db)
             .await
             .unwrap()

@@ -48,6 +48,18 @@ pub struct Settled {
     pub charge: charges::Model,
 }
 
+impl Settled {
+    /// The language the customer's email about this attempt is written in.
+    #[must_use]
+    pub fn lang(&self) -> &'static str {
+        crate::locale::pick(
+            self.customer.locale.as_deref(),
+            None,
+            &self.workspace.default_locale,
+        )
+    }
+}
+
 /// Subscriptions whose renewal or retry is due, in every workspace, as
 /// `(workspace_id, subscription_id)` pages by id (the scheduler's sweep; each
 /// is then renewed inside its own workspace).

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     gateway,
     mailers::portal::PortalMailer,
-    models::renewals::{self, Renewal, Settled},
+    models::renewals::{self, Renewal},
     settings::Settings,
     workers::invoice_pdf::InvoicePdfWorker,
 };
@@ -45,25 +45,15 @@ impl BackgroundWorker<RenewalArgs> for RenewalWorker {
         let settings = Settings::from_context(ctx)?;
         match outcome {
             Renewal::Renewed { settled, invoice } => {
-                let Settled {
-                    workspace,
-                    customer,
-                    charge,
-                } = *settled;
-                let lang = crate::locale::pick(
-                    customer.locale.as_deref(),
-                    None,
-                    &workspace.default_locale,
-                );
                 InvoicePdfWorker::queue(ctx, &invoice, false).await?;
                 PortalMailer::receipt(
                     ctx,
                     &settings,
-                    &workspace,
-                    &customer,
-                    &charge,
+                    &settled.workspace,
+                    &settled.customer,
+                    &settled.charge,
                     Some(&invoice),
-                    lang,
+                    settled.lang(),
                 )
                 .await
             }
@@ -72,18 +62,15 @@ impl BackgroundWorker<RenewalArgs> for RenewalWorker {
                 retry_at,
                 cancelled,
             } => {
-                let Settled {
-                    workspace,
-                    customer,
-                    charge,
-                } = *settled;
-                let lang = crate::locale::pick(
-                    customer.locale.as_deref(),
-                    None,
-                    &workspace.default_locale,
-                );
                 PortalMailer::payment_failed(
-                    ctx, &settings, &workspace, &customer, &charge, retry_at, cancelled, lang,
+                    ctx,
+                    &settings,
+                    &settled.workspace,
+                    &settled.customer,
+                    &settled.charge,
+                    retry_at,
+                    cancelled,
+                    settled.lang(),
                 )
                 .await
             }

@@ -272,6 +272,27 @@ impl Model {
         super::tenancy::find_for_customer::<Entity>(db, workspace_id, customer_id, id).await
     }
 
+    /// How the method reads in a sentence or a list: `Visa •••• 4242`,
+    /// `PayPal ada@example.com`.
+    #[must_use]
+    pub fn label(&self) -> String {
+        match self.kind() {
+            Kind::PayPal => format!(
+                "PayPal {}",
+                self.paypal_email.as_deref().unwrap_or_default()
+            ),
+            Kind::Card => {
+                let brand = self.brand.as_deref().unwrap_or("card").to_lowercase();
+                let mut letters = brand.chars();
+                let brand: String = letters
+                    .next()
+                    .map(|first| first.to_uppercase().chain(letters).collect())
+                    .unwrap_or_default();
+                format!("{brand} •••• {}", self.last4.as_deref().unwrap_or_default())
+            }
+        }
+    }
+
     #[must_use]
     pub fn kind(&self) -> Kind {
         if self.kind == Kind::PayPal.as_str() {

@@ -270,7 +270,7 @@ async fn settle_paid(
 ) -> Result<Option<(charges::Model, invoices::Model)>> {
     use subscriptions::Column;
     let (Some(period_start), Some(period_end)) = (charge.period_start, charge.period_end) else {
-        return Err(Error::string("a renewal charge has its period"));
+        return Err(Error::string("a renewal charge is missing its period"));
     };
     let txn = crate::models::write_transaction(db).await?;
     let moved = subscriptions::Entity::update_many()

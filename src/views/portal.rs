@@ -119,24 +119,7 @@ impl MethodRow {
             expired: m.is_expired(),
             paypal_email: m.paypal_email.clone(),
             is_default: Some(m.id) == default_id,
-            label: method_label(m),
-        }
-    }
-}
-
-fn method_label(m: &payment_methods::Model) -> String {
-    match m.kind() {
-        payment_methods::Kind::PayPal => {
-            format!("PayPal {}", m.paypal_email.as_deref().unwrap_or_default())
-        }
-        payment_methods::Kind::Card => {
-            let brand = m.brand.as_deref().unwrap_or("card").to_lowercase();
-            let mut letters = brand.chars();
-            let brand: String = letters
-                .next()
-                .map(|first| first.to_uppercase().chain(letters).collect())
-                .unwrap_or_default();
-            format!("{brand} •••• {}", m.last4.as_deref().unwrap_or_default())
+            label: m.label(),
         }
     }
 }

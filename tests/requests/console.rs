@@ -494,6 +494,10 @@ async fn customers_are_searched_and_a_portal_link_is_copied_once() {
         .text();
     assert!(detail.contains("Backup Add-on"), "subscriptions shown");
     assert!(
+        detail.contains("Visa •••• 4242 (expires 12"),
+        "payment methods shown: {detail}"
+    );
+    assert!(
         detail.contains("The card has insufficient funds."),
         "charges shown"
     );

@@ -144,13 +144,21 @@ async fn detail(
                     "renews": s.next_renewal_at.map(day) })
         })
         .collect();
-    let methods: Vec<_> = payment_methods::Model::list_active_for_customer(&ctx.db, ws, customer.id)
-        .await?
-        .iter()
-        .map(|m| json!({ "label": if m.kind == "paypal" { format!("PayPal {}", m.paypal_email.clone().unwrap_or_default()) } else {
-                format!("{} •••• {} (expires {:02}/{})", m.brand.clone().unwrap_or_default(), m.last4.clone().unwrap_or_default(), m.exp_month.unwrap_or(0), m.exp_year.unwrap_or(0)) },
-            "default": customer.default_payment_method_id == Some(m.id) }))
-        .collect();
+    let methods: Vec<_> = payment_methods::Model::list_active_for_customer(
+        &ctx.db,
+        ws,
+        customer.id,
+    )
+    .await?
+    .iter()
+    .map(|m| {
+        let label = match (m.exp_month, m.exp_year) {
+            (Some(month), Some(year)) => format!("{} (expires {month:02}/{year})", m.label()),
+            _ => m.label(),
+        };
+        json!({ "label": label, "default": customer.default_payment_method_id == Some(m.id) })
+    })
+    .collect();
     let history = charges::Model::history_for_customer(&ctx.db, ws, customer.id, None, 20).await?;
     let charge_rows: Vec<_> = history
         .charges

@@ -21,8 +21,8 @@ use crate::{
     controllers, demo, initializers,
     models::_entities::{
         api_keys, audit_events, charges, customer_sessions, customers, deferred_jobs, events,
-        invoices, memberships, payment_methods, prices, products, sign_in_requests, sign_in_tokens,
-        subscriptions, users, webhook_deliveries, webhook_endpoints, workspaces,
+        invoices, mail_outbox, memberships, payment_methods, prices, products, sign_in_requests,
+        sign_in_tokens, subscriptions, users, webhook_deliveries, webhook_endpoints, workspaces,
     },
     settings::Settings,
     tasks,
@@ -61,6 +61,10 @@ impl Hooks for App {
         config: Config,
     ) -> Result<BootResult> {
         create_app::<Self, Migrator>(mode, environment, config).await
+    }
+
+    fn init_logger(ctx: &AppContext) -> Result<bool> {
+        crate::logging::init::<Self>(ctx)
     }
 
     async fn after_context(ctx: AppContext) -> Result<AppContext> {
@@ -158,10 +162,21 @@ impl Hooks for App {
         }
     }
 
-    async fn after_routes(router: AxumRouter, _ctx: &AppContext) -> Result<AxumRouter> {
-        Ok(router.fallback(not_found).layer(axum::middleware::from_fn(
-            controllers::security_headers::apply,
-        )))
+    async fn after_routes(router: AxumRouter, ctx: &AppContext) -> Result<AxumRouter> {
+        let https = Settings::from_context(ctx)?
+            .public_url
+            .starts_with("https://");
+        Ok(router
+            .fallback(not_found)
+            .layer(axum::middleware::from_fn_with_state(
+                ctx.clone(),
+                controllers::api::idempotency::apply,
+            ))
+            .layer(axum::middleware::from_fn(controllers::errors::apply))
+            .layer(axum::middleware::from_fn_with_state(
+                controllers::security_headers::Https(https),
+                controllers::security_headers::apply,
+            )))
     }
 
     async fn connect_workers(ctx: &AppContext, queue: &Queue) -> Result<()> {
@@ -181,6 +196,7 @@ impl Hooks for App {
         tasks.register(tasks::invoices_backfill::InvoicesBackfill);
         tasks.register(tasks::webhooks_deliver::WebhooksDeliver);
         tasks.register(tasks::jobs_release::JobsRelease);
+        tasks.register(tasks::mails_deliver::MailsDeliver);
         tasks.register(tasks::seed_demo::SeedDemo);
         tasks.register(tasks::sessions_prune::SessionsPrune);
         tasks.register(tasks::workspace_create::WorkspaceCreate);
@@ -191,6 +207,7 @@ impl Hooks for App {
     async fn truncate(ctx: &AppContext) -> Result<()> {
         // children before parents
         truncate_table(&ctx.db, deferred_jobs::Entity).await?;
+        truncate_table(&ctx.db, mail_outbox::Entity).await?;
         truncate_table(&ctx.db, webhook_deliveries::Entity).await?;
         truncate_table(&ctx.db, events::Entity).await?;
         truncate_table(&ctx.db, webhook_endpoints::Entity).await?;

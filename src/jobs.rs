@@ -1,7 +1,8 @@
 //! Handing jobs to the queue without losing them. Loco's queue neither keeps
 //! a job it could not take (Redis down: `perform_later` fails) nor retries a
-//! job that failed (an email while SMTP is down). Jobs that matter go through
-//! here instead: what the queue refuses, or what asks to run again later, is
+//! job that failed. Jobs that matter go through here instead (emails have
+//! their own outbox, `models::mail_outbox`): what the queue refuses, or what
+//! asks to run again later, is
 //! held in `deferred_jobs`, and the scheduled `jobs_release` task hands it
 //! back once it is due and the queue answers.
 use std::time::Duration;
@@ -12,10 +13,7 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use crate::{
     models::deferred_jobs,
-    workers::{
-        invoice_pdf::InvoicePdfWorker, mail_delivery::MailDeliveryWorker,
-        sign_in_mail::SignInMailWorker,
-    },
+    workers::{invoice_pdf::InvoicePdfWorker, sign_in_mail::SignInMailWorker},
 };
 
 /// Queues `args` for worker `W`; when the queue cannot take the job, holds it
@@ -41,25 +39,6 @@ where
         }
         other => other.map(|_| ()),
     }
-}
-
-/// Holds `args` for worker `W` to run again after `delay` (its `attempts`-th
-/// retry); for a job that failed in a way worth retrying.
-///
-/// # Errors
-/// On a database error.
-pub async fn retry_later<W, A>(
-    ctx: &AppContext,
-    args: &A,
-    attempts: u32,
-    delay: Duration,
-    error: &str,
-) -> Result<()>
-where
-    W: BackgroundWorker<A>,
-    A: Serialize + DeserializeOwned + Send + Sync + Clone + 'static,
-{
-    hold::<W, A>(ctx, args, attempts, delay, error).await
 }
 
 async fn hold<W, A>(
@@ -133,9 +112,7 @@ pub async fn release_due(
 
 /// The workers whose jobs may be held: one line each.
 async fn dispatch(ctx: &AppContext, worker: &str, args: &str) -> Result<()> {
-    if worker == MailDeliveryWorker::class_name() {
-        again::<MailDeliveryWorker, _>(ctx, args).await
-    } else if worker == SignInMailWorker::class_name() {
+    if worker == SignInMailWorker::class_name() {
         again::<SignInMailWorker, _>(ctx, args).await
     } else if worker == InvoicePdfWorker::class_name() {
         again::<InvoicePdfWorker, _>(ctx, args).await

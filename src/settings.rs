@@ -25,6 +25,18 @@ pub struct Settings {
     /// Customer sign-in requests allowed per 15 minutes.
     #[serde(default)]
     pub sign_in_limits: crate::models::sign_in_requests::Limits,
+    /// Accept `http://` links and webhook endpoints (development and tests;
+    /// production stores `https://` only).
+    #[serde(default)]
+    pub allow_http_links: bool,
+    /// Deliver webhooks to private, loopback and link-local addresses (an
+    /// on-premises receiver; `PORTAL_WEBHOOKS_ALLOW_PRIVATE`).
+    #[serde(default)]
+    pub webhooks_allow_private: bool,
+    /// Reverse proxies whose forwarding headers name the client: CIDRs,
+    /// comma-separated (`PORTAL_TRUSTED_PROXIES`).
+    #[serde(default)]
+    pub trusted_proxies: String,
 }
 
 fn default_storage_dir() -> String {
@@ -50,12 +62,23 @@ impl Settings {
                  STRIPE_PUBLISHABLE_KEY), or PORTAL_GATEWAY=sandbox for a demo without real payments",
             ));
         }
+        crate::controllers::client_ip::parse_trusted(&settings.trusted_proxies)
+            .map_err(|e| Error::string(&e))?;
         if settings.secret_key.len() < 32 {
             return Err(Error::string(
                 "settings.secret_key must be at least 32 characters: set PORTAL_SECRET_KEY",
             ));
         }
         Ok(settings)
+    }
+
+    /// Which URLs this deployment stores and calls.
+    #[must_use]
+    pub fn url_policy(&self) -> crate::urls::Policy {
+        crate::urls::Policy {
+            allow_http: self.allow_http_links,
+            allow_private: self.webhooks_allow_private,
+        }
     }
 
     /// The keyed hasher for this deployment.

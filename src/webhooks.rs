@@ -50,13 +50,19 @@ pub struct Round {
     pub held: usize,
 }
 
-/// One HTTP client for all deliveries (connection reuse, a firm timeout).
+/// How long a receiver has to answer.
+pub const TIMEOUT: Duration = Duration::from_secs(15);
+
+/// One HTTP client for all deliveries (connection reuse, a firm timeout, no
+/// redirects). Unless `policy` allows private receivers, its resolver answers
+/// only public addresses, so the check holds after DNS at delivery time.
+/// Only the status code of an answer is kept, never its body.
 ///
 /// # Errors
 /// When the TLS backend cannot start.
-pub fn client() -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
+pub fn client(policy: crate::urls::Policy) -> Result<reqwest::Client> {
+    crate::urls::public_only(reqwest::Client::builder(), policy)
+        .timeout(TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent("portal-webhooks/1")
         .build()
@@ -72,6 +78,7 @@ const PAGE: u64 = 100;
 pub async fn deliver_endpoint(
     db: &DatabaseConnection,
     http: &reqwest::Client,
+    policy: crate::urls::Policy,
     workspace_id: i64,
     endpoint_id: i64,
     now: DateTime<FixedOffset>,
@@ -104,7 +111,7 @@ pub async fn deliver_endpoint(
                 continue;
             }
             progressed = true;
-            if send(db, http, &endpoint, &event, delivery, now).await? {
+            if send(db, http, policy, &endpoint, &event, delivery, now).await? {
                 round.delivered += 1;
             } else {
                 round.failed += 1;
@@ -120,11 +127,18 @@ pub async fn deliver_endpoint(
 async fn send(
     db: &DatabaseConnection,
     http: &reqwest::Client,
+    policy: crate::urls::Policy,
     endpoint: &webhook_endpoints::Model,
     event: &events::Model,
     delivery: webhook_deliveries::Model,
     now: DateTime<FixedOffset>,
 ) -> Result<bool> {
+    // checked again at delivery: a literal address never reaches the
+    // resolver, and an endpoint saved under another policy may remain
+    if let Some(reason) = refused_target(&endpoint.url, policy) {
+        delivery.record_failure(db, None, &reason, now).await?;
+        return Ok(false);
+    }
     let id = event.webhook_id();
     let timestamp = chrono::Utc::now().timestamp();
     let body = body(event);
@@ -154,7 +168,7 @@ async fn send(
         }
         Err(e) => {
             let reason = if e.is_timeout() {
-                "timed out after 10 s".to_string()
+                format!("timed out after {} s", TIMEOUT.as_secs())
             } else if e.is_connect() {
                 "could not connect".to_string()
             } else {
@@ -164,6 +178,18 @@ async fn send(
             Ok(false)
         }
     }
+}
+
+/// Why a delivery to `url` may not be sent under `policy`, if it may not.
+fn refused_target(url: &str, policy: crate::urls::Policy) -> Option<String> {
+    let parsed = match crate::urls::check_link(url, policy) {
+        Ok(parsed) => parsed,
+        Err(message) => return Some(format!("not sent: {message}")),
+    };
+    let private_literal =
+        crate::urls::literal_ip(&parsed).is_some_and(|ip| !crate::urls::is_public(ip));
+    (private_literal && !policy.allow_private)
+        .then(|| "not sent: the endpoint is on a private or local network".to_string())
 }
 
 #[cfg(test)]

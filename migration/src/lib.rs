@@ -24,6 +24,8 @@ mod m20261125_000019_sandbox_gateway;
 mod m20261125_000020_gateway_charges;
 mod m20261125_000021_sandbox_session_tokens;
 mod m20261125_000022_deferred_jobs;
+mod m20261202_000023_mail_outbox;
+mod m20261202_000024_api_idempotency_keys;
 
 pub struct Migrator;
 
@@ -53,6 +55,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000020_gateway_charges::Migration),
             Box::new(m20261125_000021_sandbox_session_tokens::Migration),
             Box::new(m20261125_000022_deferred_jobs::Migration),
+            Box::new(m20261202_000023_mail_outbox::Migration),
+            Box::new(m20261202_000024_api_idempotency_keys::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -5,8 +5,12 @@ use serde_json::json;
 use crate::mailers::dev_outbox;
 
 #[debug_handler]
-async fn index(ViewEngine(v): ViewEngine<TeraView>) -> Result<Response> {
-    let mails: Vec<_> = dev_outbox::list()?
+async fn index(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+) -> Result<Response> {
+    let secrets = crate::settings::Settings::from_context(&ctx)?.secrets();
+    let mails: Vec<_> = dev_outbox::list(&secrets)?
         .into_iter()
         .map(|m| {
             let links: Vec<String> = m

@@ -1,7 +1,9 @@
 pub mod admin;
 pub mod api;
+pub mod client_ip;
 pub mod dev_mail;
 pub mod downloads;
+pub mod errors;
 pub mod health;
 pub mod home;
 pub mod portal;

@@ -3,7 +3,7 @@
 //! injected tag can neither run nor exfiltrate; pages cannot be framed;
 //! no Referer leaves the portal (sign-in links carry tokens in the path).
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     http::{header, HeaderValue},
     middleware::Next,
     response::Response,
@@ -13,7 +13,17 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
                    font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
                    base-uri 'none'; object-src 'none'";
 
-pub async fn apply(request: Request, next: Next) -> Response {
+/// Whether the deployment is served over https (its public URL), so
+/// browsers are told to use nothing else.
+#[derive(Debug, Clone, Copy)]
+pub struct Https(pub bool);
+
+/// One year: browsers keep to https for that long after a visit. Sent only
+/// when the public URL is https (on plain http it would lock a browser out
+/// of a development server).
+const HSTS: &str = "max-age=31536000";
+
+pub async fn apply(State(Https(https)): State<Https>, request: Request, next: Next) -> Response {
     let personal =
         request.uri().path().starts_with("/portal/") || request.uri().path().starts_with("/admin");
     let mut response = next.run(request).await;
@@ -27,6 +37,12 @@ pub async fn apply(request: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     headers.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),

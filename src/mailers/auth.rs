@@ -6,7 +6,6 @@ use serde_json::json;
 
 use crate::models::users;
 
-static welcome: Dir<'_> = include_dir!("src/mailers/auth/welcome");
 static forgot: Dir<'_> = include_dir!("src/mailers/auth/forgot");
 
 #[allow(clippy::module_name_repetitions)]
@@ -19,55 +18,28 @@ impl Mailer for AuthMailer {
         let mut email = email.clone();
         email.from = email.from.or(Some(opts.from));
         email.reply_to = email.reply_to.or(opts.reply_to);
-        crate::workers::mail_delivery::MailDeliveryWorker::send_later(ctx, email).await
+        crate::workers::mail_delivery::MailDeliveryWorker::send_later(ctx, None, &email).await
     }
 }
 impl AuthMailer {
-    /// Sending welcome email the the given user
+    /// The "choose a new password" email with the reset link (`token` is
+    /// the raw token; only its keyed hash is stored).
     ///
     /// # Errors
-    ///
-    /// When email sending is failed
-    pub async fn send_welcome(ctx: &AppContext, user: &users::Model) -> Result<()> {
-        Self::mail_template(
-            ctx,
-            &welcome,
-            mailer::Args {
-                to: user.email.clone(),
-                locals: json!({
-                  "name": user.name,
-                  "verifyToken": user.email_verification_token,
-                  "host": ctx.config.server.full_url()
-                }),
-                ..Default::default()
-            },
-        )
-        .await?;
-
-        Ok(())
-    }
-
-    /// Sending forgot password email
-    ///
-    /// # Errors
-    ///
-    /// When email sending is failed
-    pub async fn forgot_password(ctx: &AppContext, user: &users::Model) -> Result<()> {
-        Self::mail_template(
-            ctx,
+    /// When the template fails or the mail cannot be queued.
+    pub async fn forgot_password(ctx: &AppContext, user: &users::Model, token: &str) -> Result<()> {
+        let email = super::compose(
             &forgot,
             mailer::Args {
                 to: user.email.clone(),
                 locals: json!({
                   "name": user.name,
-                  "resetToken": user.reset_token,
+                  "resetToken": token,
                   "host": crate::settings::Settings::from_context(ctx)?.public_url.trim_end_matches('/'),
                 }),
                 ..Default::default()
             },
-        )
-        .await?;
-
-        Ok(())
+        )?;
+        Self::mail(ctx, &email).await
     }
 }

@@ -32,10 +32,7 @@ pub struct PortalMailer;
 #[async_trait]
 impl Mailer for PortalMailer {
     async fn mail(ctx: &AppContext, email: &Email) -> Result<()> {
-        if ctx.mailer.is_none() && ctx.environment == Environment::Development {
-            return dev_outbox::save(email);
-        }
-        MailDeliveryWorker::send_later(ctx, email.clone()).await
+        Self::deliver(ctx, None, email).await
     }
 }
 
@@ -43,28 +40,35 @@ fn from(settings: &Settings, workspace: &workspaces::Model) -> String {
     // The display name is the merchant's; quotes keep commas in names safe.
     format!(
         "\"{}\" <{}>",
-        workspace.name.replace('"', "'"),
+        workspace.name.replace(['"', '\r', '\n'], "'"),
         settings.mail_from
     )
 }
 
 impl PortalMailer {
-    /// Sends `dir`'s templates to `to`, branded with the workspace: its name
-    /// as sender, its support address as Reply-To, its accent colour.
-    async fn send(
-        ctx: &AppContext,
+    /// Hands a composed email on: to the outbox and its delivery job, or in
+    /// development without SMTP to the development outbox.
+    async fn deliver(ctx: &AppContext, workspace_id: Option<i64>, email: &Email) -> Result<()> {
+        if ctx.mailer.is_none() && ctx.environment == Environment::Development {
+            return dev_outbox::save(&Settings::from_context(ctx)?.secrets(), email);
+        }
+        MailDeliveryWorker::send_later(ctx, workspace_id, email).await
+    }
+
+    /// Renders `dir`'s templates for `to`, branded with the workspace: its
+    /// name as sender, its support address as Reply-To, its accent colour.
+    fn compose(
         dir: &Dir<'_>,
         settings: &Settings,
         workspace: &workspaces::Model,
         to: &str,
         lang: &str,
         mut locals: serde_json::Value,
-    ) -> Result<()> {
+    ) -> Result<Email> {
         locals["lang"] = json!(lang);
         locals["workspace"] = json!(workspace.name);
         locals["accent"] = json!(workspace.accent_color);
-        Self::mail_template(
-            ctx,
+        super::compose(
             dir,
             Args {
                 from: Some(from(settings, workspace)),
@@ -74,7 +78,19 @@ impl PortalMailer {
                 ..Default::default()
             },
         )
-        .await
+    }
+
+    async fn send(
+        ctx: &AppContext,
+        dir: &Dir<'_>,
+        settings: &Settings,
+        workspace: &workspaces::Model,
+        to: &str,
+        lang: &str,
+        locals: serde_json::Value,
+    ) -> Result<()> {
+        let email = Self::compose(dir, settings, workspace, to, lang, locals)?;
+        Self::deliver(ctx, Some(workspace.id), &email).await
     }
 
     /// The sign-in email: button, fallback link, one-time code, validity.
@@ -147,22 +163,22 @@ impl PortalMailer {
         .await
     }
 
-    /// After a paid renewal: what was charged, for what, and the invoice.
+    /// After a paid charge: what was charged, for what, and the invoice.
+    /// Composed only, for the caller to stage in the transaction that
+    /// settles the charge (a settled charge always gets its receipt).
     ///
     /// # Errors
-    /// When the template fails or the mail cannot be queued.
-    pub async fn receipt(
-        ctx: &AppContext,
+    /// When the template fails.
+    pub fn receipt(
         settings: &Settings,
         workspace: &workspaces::Model,
         customer: &customers::Model,
         charge: &charges::Model,
         invoice: Option<&invoices::Model>,
         lang: &str,
-    ) -> Result<()> {
+    ) -> Result<Email> {
         let base = settings.public_url.trim_end_matches('/');
-        Self::send(
-            ctx,
+        Self::compose(
             &RECEIPT,
             settings,
             workspace,
@@ -176,7 +192,6 @@ impl PortalMailer {
                 "portal_url": format!("{base}/portal/{}/login", workspace.slug),
             }),
         )
-        .await
     }
 
     /// A customer asked for an invoice ("Generate invoice") and its PDF is stored.

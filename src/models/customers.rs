@@ -1,6 +1,8 @@
 //! A workspace's customer: the person who signs in to the portal.
 //! Email is unique per workspace (stored lower-cased), not globally: the same
 //! person may be a customer of several merchants, each a separate record.
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, FixedOffset};
 use loco_rs::prelude::*;
 use sea_orm::sea_query::ExprTrait as _;
@@ -300,19 +302,32 @@ fn publish_updated<'a>(
     )
 }
 
+/// A new email address the customer asked for along with a profile change:
+/// it is confirmed by a link to that address before it takes effect.
+#[derive(Clone, Copy)]
+pub struct EmailChange<'a> {
+    pub secrets: &'a Secrets,
+    pub new_email: &'a str,
+    pub now: DateTime<FixedOffset>,
+}
+
 impl Model {
     /// Applies profile changes at once: saved, written to the audit trail and
-    /// announced as a `customer.updated` event, all in one transaction. A
-    /// validation error saves nothing and names the field.
+    /// announced as a `customer.updated` event, all in one transaction; with
+    /// an `email_change`, its confirmation token is issued in the same one.
+    /// The form is saved whole or not at all: every field's error (the new
+    /// email's included) is returned together and nothing is written.
     ///
     /// # Errors
-    /// A validation error (see `models::field_errors`) or a database error.
+    /// A validation error (see `models::field_errors`) naming every field that
+    /// is wrong, or a database error.
     pub async fn update_profile(
         self,
         db: &DatabaseConnection,
         changes: &ProfileChanges,
+        email_change: Option<EmailChange<'_>>,
         context: ChangeContext<'_>,
-    ) -> ModelResult<Self> {
+    ) -> ModelResult<(Self, Option<IssuedToken>)> {
         let mut diff = serde_json::Map::new();
         let mut record = |field: &str, old: serde_json::Value, new: serde_json::Value| {
             if old != new {
@@ -351,75 +366,123 @@ impl Model {
             );
             active.marketing_opt_in = Set(opt_in);
         }
-        if diff.is_empty() {
-            return Ok(self);
+        // every problem first, before anything is written
+        let mut errors = match active.validate() {
+            Ok(()) => BTreeMap::new(),
+            Err(invalid) => {
+                super::field_errors(&ModelError::DbErr(DbErr::from(invalid))).unwrap_or_default()
+            }
+        };
+        let new_email = match email_change {
+            Some(change) => match self.check_new_email(db, change.new_email).await {
+                Ok(email) => Some((change, email)),
+                Err(ModelError::Message(message)) => {
+                    errors.insert("email".to_string(), message);
+                    None
+                }
+                Err(err) => return Err(err),
+            },
+            None => None,
+        };
+        if !errors.is_empty() {
+            return Err(ModelError::DbErr(DbErr::Custom(
+                json!(errors
+                    .into_iter()
+                    .map(|(field, message)| (
+                        field,
+                        json!([{ "code": "invalid", "message": message }])
+                    ))
+                    .collect::<serde_json::Map<_, _>>())
+                .to_string(),
+            )));
+        }
+        if diff.is_empty() && new_email.is_none() {
+            return Ok((self, None));
         }
         let txn = crate::models::write_transaction(db).await?;
-        let updated = active.update(&txn).await?;
-        let changed: Vec<String> = diff.keys().cloned().collect();
-        audit_events::Model::record(
-            &txn,
-            updated.workspace_id,
-            context.actor,
-            "customer",
-            updated.id,
-            "profile.updated",
-            serde_json::Value::Object(diff),
-            context.ip,
-        )
-        .await?;
-        publish_updated(&txn, &updated, changed).await?;
+        let updated = if diff.is_empty() {
+            self
+        } else {
+            let updated = active.update(&txn).await?;
+            let changed: Vec<String> = diff.keys().cloned().collect();
+            audit_events::Model::record(
+                &txn,
+                updated.workspace_id,
+                context.actor,
+                "customer",
+                updated.id,
+                "profile.updated",
+                serde_json::Value::Object(diff),
+                context.ip,
+            )
+            .await?;
+            publish_updated(&txn, &updated, changed).await?;
+            updated
+        };
+        let issued = match new_email {
+            Some((change, email)) => Some(
+                updated
+                    .issue_email_change(&txn, change.secrets, &email, context, change.now)
+                    .await?,
+            ),
+            None => None,
+        };
         txn.commit().await?;
-        Ok(updated)
+        Ok((updated, issued))
     }
 
-    /// Starts an email change: the new address gets a confirmation link and
-    /// nothing changes until it is used.
+    /// The normalized new address, if it may replace this customer's.
     ///
     /// # Errors
-    /// `Validation`-style `Message` errors for a malformed, unchanged or taken
-    /// address; a database error.
-    pub async fn request_email_change(
+    /// `Message` for a malformed, unchanged or taken address; a database error.
+    async fn check_new_email(
         &self,
         db: &DatabaseConnection,
+        new_email: &str,
+    ) -> ModelResult<String> {
+        let new_email = normalize_email(new_email);
+        if !validator::ValidateEmail::validate_email(&new_email) {
+            return Err(ModelError::Message(
+                "Enter a valid email address, like name@example.com.".into(),
+            ));
+        }
+        if new_email == self.email {
+            return Err(ModelError::Message(
+                "This is already your email address.".into(),
+            ));
+        }
+        match Self::find_by_email(db, self.workspace_id, &new_email).await {
+            Ok(_) => Err(ModelError::Message(
+                "This email address belongs to another account.".into(),
+            )),
+            Err(ModelError::EntityNotFound) => Ok(new_email),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Issues the confirmation link for an email change (nothing changes
+    /// until it is used) and records the request.
+    async fn issue_email_change(
+        &self,
+        txn: &impl ConnectionTrait,
         secrets: &Secrets,
         new_email: &str,
         context: ChangeContext<'_>,
         now: DateTime<FixedOffset>,
     ) -> ModelResult<IssuedToken> {
-        let new_email = normalize_email(new_email);
-        if !validator::ValidateEmail::validate_email(&new_email) {
-            return Err(ModelError::Message(
-                "enter a valid email address, like name@example.com".into(),
-            ));
-        }
-        if new_email == self.email {
-            return Err(ModelError::Message(
-                "this is already your email address".into(),
-            ));
-        }
-        if Self::find_by_email(db, self.workspace_id, &new_email)
-            .await
-            .is_ok()
-        {
-            return Err(ModelError::Message(
-                "this email address belongs to another account".into(),
-            ));
-        }
-        let txn = crate::models::write_transaction(db).await?;
         let issued = sign_in_tokens::Model::issue(
-            &txn,
+            txn,
             secrets,
             self.workspace_id,
             self.id,
             sign_in_tokens::PURPOSE_EMAIL_CHANGE,
-            Some(&new_email),
+            Some(new_email),
             context.ip,
             now,
         )
         .await?;
         audit_events::Model::record(
-            &txn,
+            txn,
             self.workspace_id,
             context.actor,
             "customer",
@@ -429,7 +492,6 @@ impl Model {
             context.ip,
         )
         .await?;
-        txn.commit().await?;
         Ok(issued)
     }
 

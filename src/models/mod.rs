@@ -17,6 +17,7 @@ macro_rules! stamp {
 }
 pub(crate) use stamp;
 
+pub mod api_idempotency_keys;
 pub mod api_keys;
 pub mod audit_events;
 pub mod charges;
@@ -26,6 +27,7 @@ pub mod deferred_jobs;
 pub mod events;
 pub mod gateway_charges;
 pub mod invoices;
+pub mod mail_outbox;
 pub mod memberships;
 pub mod payment_methods;
 pub mod prices;
@@ -68,6 +70,33 @@ where
     V: Clone + Into<sea_orm::Value>,
 {
     value.try_as_ref().cloned()
+}
+
+/// A finder's answer where only a missing row is "not found": any other
+/// failure (the database down, a broken query) stays an error, answered as
+/// a 500 with the request id and logged, never disguised as a 404.
+pub trait Found<T> {
+    /// # Errors
+    /// `Error::NotFound` for a missing row; the failure itself otherwise.
+    fn or_404(self) -> loco_rs::Result<T>;
+}
+
+impl<T> Found<T> for loco_rs::model::ModelResult<T> {
+    fn or_404(self) -> loco_rs::Result<T> {
+        self.map_err(|err| match err {
+            loco_rs::model::ModelError::EntityNotFound => loco_rs::Error::NotFound,
+            other => other.into(),
+        })
+    }
+}
+
+/// A validation failure on one field, shaped like the ones `before_save`
+/// raises, for checks a validator cannot make (they need the settings or DNS).
+#[must_use]
+pub fn field_error(field: &str, message: &str) -> loco_rs::model::ModelError {
+    loco_rs::model::ModelError::DbErr(sea_orm::DbErr::Custom(
+        serde_json::json!({ field: [{ "code": field, "message": message }] }).to_string(),
+    ))
 }
 
 /// Field name → first message, when `err` is a validation failure raised in

@@ -8,6 +8,8 @@
 //! dunning schedule; after the last one it is cancelled (or left unpaid).
 use chrono::{DateTime, Duration, FixedOffset};
 use loco_rs::prelude::*;
+
+use crate::models::Found as _;
 use serde_json::json;
 
 use super::{
@@ -24,10 +26,12 @@ pub enum Renewal {
     /// Not due (or not renewable) at this time.
     NotDue,
     /// Paid: the subscription is in its next period and the charge has its
-    /// invoice.
+    /// invoice; `receipt` is the outbox row of the customer's receipt, written
+    /// with the settlement (when a receipt was asked for).
     Renewed {
         settled: Box<Settled>,
         invoice: Box<invoices::Model>,
+        receipt: Option<i64>,
     },
     /// Declined: past due with a retry at `retry_at`, or ended when `None`.
     Failed {
@@ -58,6 +62,17 @@ impl Settled {
             &self.workspace.default_locale,
         )
     }
+}
+
+/// How a paid renewal's receipt is written: composed by the caller (the
+/// mailers sit above the models) and sealed into the mail outbox in the
+/// transaction that settles the charge, so a worker that dies after the
+/// settlement cannot lose it.
+pub struct ReceiptMail<'a> {
+    pub secrets: &'a crate::secrets::Secrets,
+    #[allow(clippy::type_complexity)]
+    pub compose:
+        &'a (dyn Fn(&Settled, &invoices::Model) -> Result<loco_rs::mailer::Email> + Send + Sync),
 }
 
 /// Subscriptions whose renewal or retry is due, in every workspace, as
@@ -123,6 +138,7 @@ pub async fn renew(
     workspace_id: i64,
     subscription_id: i64,
     now: DateTime<FixedOffset>,
+    receipt: Option<&ReceiptMail<'_>>,
 ) -> Result<Renewal> {
     let sub = subscriptions::Entity::find_by_id(subscription_id)
         .in_tenant(workspace_id)
@@ -194,18 +210,26 @@ pub async fn renew(
     };
     let (code, message) = match outcome {
         ChargeOutcome::Succeeded { reference } => {
-            let Some((charge, invoice)) =
-                settle_paid(db, &sub, &customer, charge, &reference, now).await?
+            let Some((settled, invoice, receipt)) = settle_paid(
+                db,
+                &sub,
+                Settled {
+                    workspace,
+                    customer,
+                    charge,
+                },
+                &reference,
+                now,
+                receipt,
+            )
+            .await?
             else {
                 return Ok(Renewal::AlreadySettled);
             };
             return Ok(Renewal::Renewed {
-                settled: Box::new(Settled {
-                    workspace,
-                    customer,
-                    charge,
-                }),
+                settled: Box::new(settled),
                 invoice: Box::new(invoice),
+                receipt,
             });
         }
         ChargeOutcome::Failed { code, message, .. } => (code, message),
@@ -258,17 +282,22 @@ fn unchanged_since(sub: &subscriptions::Model) -> Condition {
 }
 
 /// Marks a paid attempt and moves the subscription into the period it paid
-/// for, with its invoice, in one transaction; `None` when another run
-/// settled this attempt first.
+/// for, with its invoice and its receipt in the mail outbox, in one
+/// transaction; `None` when another run settled this attempt first.
 async fn settle_paid(
     db: &DatabaseConnection,
     sub: &subscriptions::Model,
-    customer: &customers::Model,
-    charge: charges::Model,
+    settled: Settled,
     reference: &str,
     now: DateTime<FixedOffset>,
-) -> Result<Option<(charges::Model, invoices::Model)>> {
+    receipt: Option<&ReceiptMail<'_>>,
+) -> Result<Option<(Settled, invoices::Model, Option<i64>)>> {
     use subscriptions::Column;
+    let Settled {
+        workspace,
+        customer,
+        charge,
+    } = settled;
     let (Some(period_start), Some(period_end)) = (charge.period_start, charge.period_end) else {
         return Err(Error::string("a renewal charge is missing its period"));
     };
@@ -303,9 +332,29 @@ async fn settle_paid(
         json!({ "subscription": sub.pid, "charge": charge.pid, "amount": charge.amount, "currency": charge.currency, "period_end": period_end }),
     )
     .await?;
-    let invoice = invoices::Model::issue(&txn, customer, &charge, now).await?;
+    let invoice = invoices::Model::issue(&txn, &customer, &charge, now).await?;
+    let settled = Settled {
+        workspace,
+        customer,
+        charge,
+    };
+    let receipt = match receipt {
+        Some(mail) => {
+            let email = (mail.compose)(&settled, &invoice)?;
+            let row = super::mail_outbox::Model::stage(
+                &txn,
+                mail.secrets,
+                Some(sub.workspace_id),
+                &email,
+                now,
+            )
+            .await?;
+            Some(row.id)
+        }
+        None => None,
+    };
     txn.commit().await?;
-    Ok(Some((charge, invoice)))
+    Ok(Some((settled, invoice, receipt)))
 }
 
 /// A declined attempt, settled: the charge and where dunning goes next.
@@ -424,7 +473,7 @@ pub async fn retry_manually(
 ) -> Result<ManualRetry> {
     let failed = charges::Model::find_for_customer(db, workspace_id, customer_id, failed_charge_id)
         .await
-        .map_err(|_| Error::NotFound)?;
+        .or_404()?;
     let (Some(subscription_id), Some(period_start), Some(period_end)) = (
         failed.subscription_id,
         failed.period_start,
@@ -533,7 +582,7 @@ pub async fn complete_retry_of(
 ) -> Result<ManualRetry> {
     let failed = charges::Model::find_for_customer(db, workspace_id, customer_id, failed_charge_id)
         .await
-        .map_err(|_| Error::NotFound)?;
+        .or_404()?;
     let waiting = charges::Model::list_for_subscription(
         db,
         workspace_id,
@@ -562,7 +611,7 @@ async fn complete_manual_retry(
 ) -> Result<ManualRetry> {
     let charge = charges::Model::find_for_customer(db, workspace_id, customer_id, charge_id)
         .await
-        .map_err(|_| Error::NotFound)?;
+        .or_404()?;
     let (Some(reference), Some(subscription_id)) =
         (charge.gateway_charge_ref.clone(), charge.subscription_id)
     else {
@@ -592,9 +641,15 @@ async fn settle_manual(
         ChargeOutcome::Succeeded { reference } => {
             let customer =
                 customers::Model::find_in_workspace(db, sub.workspace_id, sub.customer_id).await?;
+            let workspace = workspaces::Model::find_by_id(db, sub.workspace_id).await?;
             let charge_id = charge.id;
+            let settled = Settled {
+                workspace,
+                customer,
+                charge,
+            };
             // None: a second click or tab settled it already
-            settle_paid(db, sub, &customer, charge, &reference, now).await?;
+            settle_paid(db, sub, settled, &reference, now, None).await?;
             Ok(ManualRetry::Paid { charge_id })
         }
         ChargeOutcome::RequiresAction { reference, url } => {

@@ -31,6 +31,7 @@ workspace_owned!(
     events,
     webhook_deliveries,
     api_keys,
+    api_idempotency_keys,
 );
 
 /// Workspace-owned rows that also belong to one customer.

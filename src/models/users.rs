@@ -9,6 +9,8 @@ use uuid::Uuid;
 pub use super::_entities::users::{self, ActiveModel, Entity, Model};
 
 pub const RESET_TOKEN_EXPIRATION_MIN: i64 = 30;
+/// The keyed-hash label of password reset tokens.
+const RESET_PURPOSE: &str = "console_reset";
 
 #[derive(Debug, Deserialize, Serialize)]
 pub struct LoginParams {
@@ -112,11 +114,18 @@ impl Model {
     /// # Errors
     ///
     /// When could not find user by the given token or DB query error
-    pub async fn find_by_reset_token(db: &DatabaseConnection, token: &str) -> ModelResult<Self> {
+    pub async fn find_by_reset_token(
+        db: &DatabaseConnection,
+        secrets: &crate::secrets::Secrets,
+        token: &str,
+    ) -> ModelResult<Self> {
         let user = users::Entity::find()
             .filter(
                 model::query::condition()
-                    .eq(users::Column::ResetToken, token)
+                    .eq(
+                        users::Column::ResetToken,
+                        secrets.keyed_hash(RESET_PURPOSE, token),
+                    )
                     .build(),
             )
             .one(db)
@@ -231,13 +240,17 @@ impl Model {
     /// A console user for an invitation: the existing account for this
     /// email, or a new verified one with an unusable random password and a
     /// reset token, so the invitee chooses their own password by the
-    /// emailed link. `true` when the account is new (it needs that email).
+    /// emailed link. The raw token when the account is new (it needs that email).
     ///
     /// # Errors
     /// On a database error.
-    pub async fn invite(db: &DatabaseConnection, email: &str) -> ModelResult<(Self, bool)> {
+    pub async fn invite(
+        db: &DatabaseConnection,
+        secrets: &crate::secrets::Secrets,
+        email: &str,
+    ) -> ModelResult<(Self, Option<String>)> {
         if let Ok(user) = Self::find_by_email(db, email).await {
-            return Ok((user, false));
+            return Ok((user, None));
         }
         let user = Self::create_with_password(
             db,
@@ -249,11 +262,11 @@ impl Model {
         )
         .await?;
         let user = user.into_active_model().verified(db).await?;
-        let user = user
+        let (user, token) = user
             .into_active_model()
-            .set_forgot_password_sent(db)
+            .set_forgot_password_sent(db, secrets)
             .await?;
-        Ok((user, true))
+        Ok((user, Some(token)))
     }
 
     /// Creates a JWT
@@ -299,10 +312,17 @@ impl ActiveModel {
     /// # Errors
     ///
     /// when has DB query error
-    pub async fn set_forgot_password_sent(mut self, db: &DatabaseConnection) -> ModelResult<Model> {
+    /// Returns the user and the raw token for the email; only its keyed
+    /// hash is stored, so the users table holds no usable reset link.
+    pub async fn set_forgot_password_sent(
+        mut self,
+        db: &DatabaseConnection,
+        secrets: &crate::secrets::Secrets,
+    ) -> ModelResult<(Model, String)> {
+        let token = crate::secrets::random_token(32);
         self.reset_sent_at = ActiveValue::set(Some(Local::now().into()));
-        self.reset_token = ActiveValue::Set(Some(Uuid::new_v4().to_string()));
-        self.update(db).await.map_err(ModelError::from)
+        self.reset_token = ActiveValue::Set(Some(secrets.keyed_hash(RESET_PURPOSE, &token)));
+        Ok((self.update(db).await?, token))
     }
 
     /// Records the verification time when a user verifies their

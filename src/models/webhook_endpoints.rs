@@ -8,7 +8,7 @@ pub use super::_entities::webhook_endpoints::{self, ActiveModel, Column, Entity,
 
 #[derive(Debug, Validate)]
 pub struct Validator {
-    #[validate(url(message = "enter a full URL starting with https://"))]
+    #[validate(custom(function = "crate::urls::validate_stored"))]
     pub url: Option<String>,
 }
 
@@ -42,22 +42,29 @@ fn new_signing_secret() -> String {
 
 impl Model {
     /// Adds an endpoint; `event_types` is a list, or empty for every event.
+    /// The URL must be one this deployment may call (`urls::Policy`): in
+    /// production an `https://` URL whose host resolves to public addresses.
     ///
     /// # Errors
-    /// A validation error for a malformed URL.
+    /// A validation error on `url` saying what is wrong with it.
     pub async fn create(
         db: &impl ConnectionTrait,
         workspace_id: i64,
         url: &str,
         event_types: &[&str],
+        policy: crate::urls::Policy,
     ) -> ModelResult<Self> {
+        let url = url.trim();
+        crate::urls::check_webhook_target(url, policy)
+            .await
+            .map_err(|message| super::field_error("url", &message))?;
         let types = if event_types.is_empty() {
             "*".to_string()
         } else {
             event_types.join(",")
         };
         Ok(ActiveModel {
-            url: Set(url.trim().to_string()),
+            url: Set(url.to_string()),
             secret: Set(new_signing_secret()),
             event_types: Set(types),
             enabled: Set(true),

@@ -122,7 +122,7 @@ pub struct Validator {
     pub accent_color: Option<String>,
     #[validate(email(message = "enter a valid support email address"))]
     pub support_email: Option<String>,
-    #[validate(url(message = "enter a full URL starting with https://"))]
+    #[validate(custom(function = "crate::urls::validate_stored"))]
     pub return_url: Option<String>,
     #[validate(custom(function = "validate_dunning_days"))]
     pub dunning_retry_days: Option<String>,
@@ -319,8 +319,13 @@ impl Model {
         self,
         db: &impl ConnectionTrait,
         b: &BrandingSettings,
+        links: crate::urls::Policy,
     ) -> ModelResult<Self> {
         let optional = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        if let Some(url) = optional(&b.return_url) {
+            crate::urls::check_link(&url, links)
+                .map_err(|message| super::field_error("return_url", message))?;
+        }
         let mut w = self.into_active_model();
         w.name = Set(b.name.trim().to_string());
         w.accent_color = Set(b.accent_color.trim().to_lowercase());

@@ -1,5 +1,6 @@
 pub mod invoices_backfill;
 pub mod jobs_release;
+pub mod mails_deliver;
 pub mod renewals_run;
 pub mod seed_demo;
 pub mod sessions_prune;

@@ -29,7 +29,11 @@ impl From<&workspaces::Model> for Branding {
             logo_url: w.logo_url.clone(),
             accent_color: w.accent_color.clone(),
             support_email: w.support_email.clone(),
-            return_url: w.return_url.clone(),
+            // a link stored before schemes were checked never reaches an href
+            return_url: w
+                .return_url
+                .clone()
+                .filter(|url| crate::urls::validate_stored(url).is_ok()),
         }
     }
 }

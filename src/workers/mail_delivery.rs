@@ -1,12 +1,13 @@
-//! Sends one email over the configured mailer. Unlike Loco's own mailer job,
-//! a send that fails (the SMTP server down or refusing) is not lost: the job
-//! holds itself in `deferred_jobs` and is tried again with a growing delay,
-//! for a day, before it gives up.
-use std::time::Duration;
-
-use chrono::{DateTime, Utc};
+//! Sends one email of the outbox (`models::mail_outbox`). The job carries
+//! only the row's id: the message stays sealed in the database, so the
+//! queue (its tables, Redis) never holds a sign-in link. Unlike Loco's own
+//! mailer job, a send that fails is not lost: the row waits for a retry that
+//! the `mails_deliver` sweep queues, for a day.
+use chrono::Utc;
 use loco_rs::{mailer::Email, prelude::*};
 use serde::{Deserialize, Serialize};
+
+use crate::{models::mail_outbox, settings::Settings};
 
 pub struct MailDeliveryWorker {
     pub ctx: AppContext,
@@ -14,42 +15,62 @@ pub struct MailDeliveryWorker {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct MailDeliveryArgs {
-    pub email: Email,
-    /// failed sends so far
-    #[serde(default)]
-    pub attempts: u32,
-    pub first_tried_at: DateTime<Utc>,
-}
-
-/// The first retry's delay; each next one doubles, up to `MAX_DELAY`.
-const FIRST_DELAY: Duration = Duration::from_secs(10);
-const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
-/// After this long a message is dropped (and the drop logged as an error).
-const GIVE_UP_AFTER: chrono::TimeDelta = chrono::TimeDelta::hours(24);
-
-/// The wait before retry number `attempts` (1 for the first).
-#[must_use]
-pub fn retry_delay(attempts: u32) -> Duration {
-    FIRST_DELAY
-        .saturating_mul(2u32.saturating_pow(attempts.saturating_sub(1)))
-        .min(MAX_DELAY)
+    /// the `mail_outbox` row
+    pub mail_id: i64,
 }
 
 impl MailDeliveryWorker {
-    /// Queues `email` for sending (held in the database when the queue is down).
+    /// Writes `email` to the outbox and queues its delivery. When the queue
+    /// refuses the job, the row is still there and the sweep sends it.
     ///
     /// # Errors
-    /// When neither the queue nor the database takes it.
-    pub async fn send_later(ctx: &AppContext, email: Email) -> Result<()> {
-        crate::jobs::enqueue::<Self, _>(
-            ctx,
-            MailDeliveryArgs {
-                email,
-                attempts: 0,
-                first_tried_at: Utc::now(),
-            },
+    /// When the database does not take the row.
+    pub async fn send_later(
+        ctx: &AppContext,
+        workspace_id: Option<i64>,
+        email: &Email,
+    ) -> Result<()> {
+        let secrets = Settings::from_context(ctx)?.secrets();
+        let row = mail_outbox::Model::stage(
+            &ctx.db,
+            &secrets,
+            workspace_id,
+            email,
+            Utc::now().fixed_offset(),
         )
-        .await
+        .await?;
+        Self::queue(ctx, row.id).await;
+        Ok(())
+    }
+
+    /// Queues delivery of an outbox row already written (in a transaction
+    /// that has committed). A refusal is logged, not returned: the row waits
+    /// for the sweep.
+    pub async fn queue(ctx: &AppContext, mail_id: i64) {
+        if let Err(err) = Self::perform_later(ctx, MailDeliveryArgs { mail_id }).await {
+            tracing::warn!(mail_id, error = %err, "email queued for the outbox sweep: the job queue refused it");
+        }
+    }
+
+    /// Queues every outbox row due at `now` (retries, and rows whose job was
+    /// lost); the number queued. Scheduled as `mails_deliver`.
+    ///
+    /// # Errors
+    /// On a database or queue error.
+    pub async fn queue_due(
+        ctx: &AppContext,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<usize> {
+        let due = mail_outbox::Model::due(&ctx.db, now, 1000).await?;
+        let count = due.len();
+        Self::perform_all_later(
+            ctx,
+            due.into_iter()
+                .map(|mail_id| MailDeliveryArgs { mail_id })
+                .collect(),
+        )
+        .await?;
+        Ok(count)
     }
 }
 
@@ -60,44 +81,49 @@ impl BackgroundWorker<MailDeliveryArgs> for MailDeliveryWorker {
     }
 
     async fn perform(&self, args: MailDeliveryArgs) -> Result<()> {
-        let Some(mailer) = &self.ctx.mailer else {
+        let ctx = &self.ctx;
+        let now = Utc::now().fixed_offset();
+        // sent already, or another worker has it: nothing to do
+        let Some(row) = mail_outbox::Model::claim(&ctx.db, args.mail_id, now).await? else {
+            return Ok(());
+        };
+        let Some(mailer) = &ctx.mailer else {
+            row.failed(&ctx.db, "no mailer is configured", now).await?;
             return Err(Error::string(
                 "no mailer is configured: set SMTP_HOST (and SMTP_PORT, SMTP_USER, SMTP_PASSWORD)",
             ));
         };
-        let Err(err) = mailer.mail(&args.email).await else {
-            return Ok(());
-        };
-        let attempts = args.attempts + 1;
-        let delay = retry_delay(attempts);
-        let retry_at = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
-        if retry_at > args.first_tried_at + GIVE_UP_AFTER {
-            // the subject, not the body: a sign-in email's body is a credential
-            tracing::error!(subject = args.email.subject, attempts, error = %err, "gave up sending an email after a day");
-            return Err(err);
+        let email = row.open(&Settings::from_context(ctx)?.secrets())?;
+        match mailer.mail(&email).await {
+            Ok(()) => {
+                row.sent(&ctx.db, Utc::now().fixed_offset()).await?;
+                Ok(())
+            }
+            Err(err) => {
+                let (mail_id, attempts) = (row.id, row.attempts + 1);
+                // the subject, never the body: a sign-in email's body is a credential
+                let subject = row.subject.clone();
+                match row
+                    .failed(&ctx.db, &err.to_string(), Utc::now().fixed_offset())
+                    .await?
+                {
+                    Some(retry_at) => {
+                        tracing::warn!(mail_id, subject, attempts, %retry_at, error = %err, "email not sent; it will be retried");
+                        Ok(())
+                    }
+                    None => {
+                        tracing::error!(mail_id, subject, attempts, error = %err, "gave up sending an email after a day");
+                        Err(err)
+                    }
+                }
+            }
         }
-        tracing::warn!(
-            subject = args.email.subject,
-            attempts,
-            retry_in_seconds = delay.as_secs(),
-            error = %err,
-            "email not sent; it will be retried"
-        );
-        let error = err.to_string();
-        crate::jobs::retry_later::<Self, _>(
-            &self.ctx,
-            &MailDeliveryArgs { attempts, ..args },
-            attempts,
-            delay,
-            &error,
-        )
-        .await
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::models::mail_outbox::retry_delay;
 
     #[test]
     fn retries_back_off_from_ten_seconds_to_fifteen_minutes() {

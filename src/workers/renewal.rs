@@ -11,7 +11,7 @@ use crate::{
     mailers::portal::PortalMailer,
     models::renewals::{self, Renewal},
     settings::Settings,
-    workers::invoice_pdf::InvoicePdfWorker,
+    workers::{invoice_pdf::InvoicePdfWorker, mail_delivery::MailDeliveryWorker},
 };
 
 pub struct RenewalWorker {
@@ -34,28 +34,39 @@ impl BackgroundWorker<RenewalArgs> for RenewalWorker {
         let ctx = &self.ctx;
         let gateway = gateway::from_context(ctx)?;
         let now = Utc::now().fixed_offset();
+        let settings = Settings::from_context(ctx)?;
+        let secrets = settings.secrets();
+        let compose = |settled: &renewals::Settled, invoice: &crate::models::invoices::Model| {
+            PortalMailer::receipt(
+                &settings,
+                &settled.workspace,
+                &settled.customer,
+                &settled.charge,
+                Some(invoice),
+                settled.lang(),
+            )
+        };
         let outcome = renewals::renew(
             &ctx.db,
             gateway.as_ref(),
             args.workspace_id,
             args.subscription_id,
             now,
+            Some(&renewals::ReceiptMail {
+                secrets: &secrets,
+                compose: &compose,
+            }),
         )
         .await?;
-        let settings = Settings::from_context(ctx)?;
         match outcome {
-            Renewal::Renewed { settled, invoice } => {
+            Renewal::Renewed {
+                invoice, receipt, ..
+            } => {
                 InvoicePdfWorker::queue(ctx, &invoice, false).await?;
-                PortalMailer::receipt(
-                    ctx,
-                    &settings,
-                    &settled.workspace,
-                    &settled.customer,
-                    &settled.charge,
-                    Some(&invoice),
-                    settled.lang(),
-                )
-                .await
+                if let Some(mail_id) = receipt {
+                    MailDeliveryWorker::queue(ctx, mail_id).await;
+                }
+                Ok(())
             }
             Renewal::Failed {
                 settled,

@@ -10,6 +10,7 @@ use crate::webhooks;
 pub struct WebhookDeliveryWorker {
     pub ctx: AppContext,
     http: reqwest::Client,
+    policy: crate::urls::Policy,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -21,9 +22,13 @@ pub struct WebhookDeliveryArgs {
 #[async_trait]
 impl BackgroundWorker<WebhookDeliveryArgs> for WebhookDeliveryWorker {
     fn build(ctx: &AppContext) -> Self {
+        let policy = crate::settings::Settings::from_context(ctx)
+            .map(|s| s.url_policy())
+            .unwrap_or_default();
         Self {
             ctx: ctx.clone(),
-            http: webhooks::client().unwrap_or_default(),
+            http: webhooks::client(policy).unwrap_or_default(),
+            policy,
         }
     }
 
@@ -31,6 +36,7 @@ impl BackgroundWorker<WebhookDeliveryArgs> for WebhookDeliveryWorker {
         webhooks::deliver_endpoint(
             &self.ctx.db,
             &self.http,
+            self.policy,
             args.workspace_id,
             args.endpoint_id,
             Utc::now().fixed_offset(),

@@ -1,20 +1,25 @@
 //! SMTP down: a customer asks for a sign-in link while the mail server does
-//! not answer. The page still says "check your email", the message is held
-//! and retried, and once the server is back the link arrives and works.
+//! not answer. The page still says "check your email", the message waits in
+//! the outbox and is retried, and once the server is back the link arrives and works.
 use std::process::Command;
 
 use chrono::Duration;
-use loco_rs::bgworker::BackgroundWorker;
-use loco_rs::boot::StartMode;
+use loco_rs::{app::AppContext, boot::StartMode};
 use portal::{
-    jobs,
     models::{
         customers::{self, NewCustomer},
-        deferred_jobs,
+        mail_outbox,
     },
     workers::mail_delivery::MailDeliveryWorker,
 };
 use sea_orm::EntityTrait;
+
+/// The one email this test's app has in its outbox.
+async fn outbox(ctx: &AppContext) -> mail_outbox::Model {
+    let rows = mail_outbox::Entity::find().all(&ctx.db).await.unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    rows.into_iter().next().unwrap()
+}
 
 use crate::support::{self, mail};
 
@@ -56,30 +61,32 @@ async fn a_sign_in_email_is_retried_until_the_mail_server_is_back() {
     assert_eq!(asked.status_code(), 200, "{}", asked.text());
     assert!(asked.text().contains("Check your email"));
 
-    // the send failed and the message waits in the database for its retry
-    let held = deferred_jobs::Entity::find().all(&ctx.db).await.unwrap();
-    assert_eq!(held.len(), 1, "{held:?}");
-    assert_eq!(held[0].worker, MailDeliveryWorker::class_name());
-    assert!(held[0].last_error.is_some());
+    // the send failed and the message waits in the outbox for its retry
+    let held = outbox(ctx).await;
+    assert_eq!(held.attempts, 1, "{held:?}");
+    assert_eq!(held.status, "pending");
+    assert!(held.last_error.is_some());
     assert!(
-        held[0].run_after > support::now(),
+        held.next_attempt_at > support::now(),
         "retried later, not in a hot loop"
     );
     assert!(mail::all_to(&email).is_empty());
 
     // not due yet: nothing happens
-    let early = jobs::release_due(ctx, support::now()).await.unwrap();
-    assert_eq!((early.queued, early.waiting), (0, 1));
-
-    // still down when due: tried again, held again with a longer wait
-    let first_retry = held[0].run_after;
-    let again = jobs::release_due(ctx, first_retry + Duration::seconds(1))
+    let early = MailDeliveryWorker::queue_due(ctx, support::now())
         .await
         .unwrap();
-    assert_eq!((again.queued, again.waiting), (1, 1));
-    let held = deferred_jobs::Entity::find().all(&ctx.db).await.unwrap();
-    assert_eq!(held[0].attempts, 2);
-    assert!(held[0].run_after > first_retry);
+    assert_eq!(early, 0);
+
+    // still down when due: tried again, waits again a little longer
+    let first_retry = held.next_attempt_at;
+    let again = MailDeliveryWorker::queue_due(ctx, first_retry + Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(again, 1);
+    let held = outbox(ctx).await;
+    assert_eq!(held.attempts, 2);
+    assert!(held.next_attempt_at > first_retry);
 
     // the mail server comes back; the next due retry delivers
     let python = std::env::var("PORTAL_PYTHON").unwrap_or_else(|_| "python3".into());
@@ -89,10 +96,15 @@ async fn a_sign_in_email_is_retried_until_the_mail_server_is_back() {
         .arg(format!("127.0.0.1:{port}"))
         .args(["-c", "aiosmtpd.handlers.Mailbox", &maildir]);
     let _sink = super::start(sink, port, "an aiosmtpd SMTP sink").await;
-    let delivered = jobs::release_due(ctx, held[0].run_after + Duration::seconds(1))
+    let delivered = MailDeliveryWorker::queue_due(ctx, held.next_attempt_at + Duration::seconds(1))
         .await
         .unwrap();
-    assert_eq!((delivered.queued, delivered.waiting), (1, 0));
+    assert_eq!(delivered, 1);
+    let sent = outbox(ctx).await;
+    assert_eq!(
+        (sent.status.as_str(), sent.sealed.is_none()),
+        ("sent", true)
+    );
 
     let message = mail::wait_for(&email, 1).await;
     assert_eq!(message.subject, "Your sign-in link for Acme Cloud");

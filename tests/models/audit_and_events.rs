@@ -62,6 +62,7 @@ async fn publishing_an_event_queues_one_delivery_per_subscribed_endpoint() {
         ada.workspace_id,
         "https://hooks.acme.test/all",
         &[],
+        support::url_policy(ctx),
     )
     .await
     .unwrap();
@@ -70,14 +71,21 @@ async fn publishing_an_event_queues_one_delivery_per_subscribed_endpoint() {
         ada.workspace_id,
         "https://hooks.acme.test/charges",
         &["charge.failed"],
+        support::url_policy(ctx),
     )
     .await
     .unwrap();
     assert!(all.secret.starts_with("whsec_"));
-    let err = webhook_endpoints::Model::create(&ctx.db, ada.workspace_id, "not a url", &[])
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("full URL"));
+    let err = webhook_endpoints::Model::create(
+        &ctx.db,
+        ada.workspace_id,
+        "not a url",
+        &[],
+        support::url_policy(ctx),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("without spaces"), "{err}");
 
     let event = events::Model::publish(
         &ctx.db,

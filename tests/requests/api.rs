@@ -360,6 +360,7 @@ async fn a_subscription_is_started_billed_by_the_engine_and_cancelled() {
         bob.workspace_id,
         row.id,
         support::now(),
+        None,
     )
     .await
     .unwrap();

@@ -1,7 +1,9 @@
 mod api;
 mod billing;
 mod console;
+mod emails;
 mod gateway_contract;
+mod hardening;
 mod invoices;
 mod isolation;
 mod matrix;

@@ -203,3 +203,73 @@ async fn an_email_change_takes_effect_only_when_the_new_address_confirms() {
         410
     );
 }
+
+#[tokio::test]
+async fn a_bad_new_email_saves_nothing_of_the_form_and_every_error_shows() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let ada = support::customer(ctx, "acme", "ada@example.com").await;
+    support::sign_in(&server, ctx, &ada).await;
+    let page = server.get("/portal/acme/profile").await;
+    let events_before = events::Model::list_recent(&ctx.db, ada.workspace_id, 50)
+        .await
+        .unwrap()
+        .len();
+    let bad = server
+        .post("/portal/acme/profile")
+        .form(&[
+            ("csrf_token", support::csrf(&page.text()).as_str()),
+            ("name", "Ada Half Saved"),
+            ("email", "not an email"),
+            ("address_line1", "1 New Street"),
+            ("city", "Paris"),
+            ("country", "France"),
+        ])
+        .await;
+    assert_eq!(bad.status_code(), 422, "{}", bad.text());
+    let text = bad.text();
+    assert!(text.contains("Enter a valid email address"), "{text}");
+    assert!(
+        text.contains("Ada Half Saved"),
+        "what was typed stays in the form"
+    );
+
+    let after = support::customer(ctx, "acme", "ada@example.com").await;
+    assert_eq!(after.name, ada.name, "the name was not saved");
+    assert_eq!(
+        after.address_line1, ada.address_line1,
+        "the address was not saved"
+    );
+    let trail =
+        audit_events::Model::list_for_subject(&ctx.db, ada.workspace_id, "customer", ada.id)
+            .await
+            .unwrap();
+    assert!(
+        trail.iter().all(|e| e.action != "profile.updated"),
+        "no audit event: {trail:?}"
+    );
+    let events_after = events::Model::list_recent(&ctx.db, ada.workspace_id, 50)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(events_after, events_before, "no customer.updated webhook");
+
+    // a valid name with a valid new address: both in one go
+    let page = server.get("/portal/acme/profile").await;
+    let to = mail::unique_address("ada-new");
+    let good = server
+        .post("/portal/acme/profile")
+        .form(&[
+            ("csrf_token", support::csrf(&page.text()).as_str()),
+            ("name", "Ada Saved Whole"),
+            ("email", to.as_str()),
+        ])
+        .await;
+    assert_eq!(good.status_code(), 303, "{}", good.text());
+    assert_eq!(
+        support::customer(ctx, "acme", "ada@example.com").await.name,
+        "Ada Saved Whole"
+    );
+    mail::wait_for(&to, 1).await;
+}

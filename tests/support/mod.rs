@@ -238,6 +238,12 @@ pub fn secrets(ctx: &AppContext) -> Secrets {
     Settings::from_context(ctx).expect("settings").secrets()
 }
 
+/// The test deployment's URL policy (http and private receivers allowed,
+/// as in development).
+pub fn url_policy(ctx: &AppContext) -> portal::urls::Policy {
+    Settings::from_context(ctx).unwrap().url_policy()
+}
+
 /// Now, at the microsecond precision both databases store.
 pub fn now() -> DateTime<FixedOffset> {
     use chrono::SubsecRound;
@@ -329,45 +335,79 @@ impl TestApp {
     /// No test card number is anywhere in this app's database: the SQLite
     /// file's bytes, or every row of every table on PostgreSQL.
     pub async fn assert_no_card_numbers(&self) {
-        match &self.db {
-            TestDb::Sqlite(path) => {
-                for suffix in ["", "-wal"] {
-                    let Ok(bytes) = std::fs::read(format!("{}{suffix}", path.display())) else {
-                        continue;
-                    };
-                    let text = String::from_utf8_lossy(&bytes);
-                    for number in TEST_CARD_NUMBERS {
-                        assert!(
-                            !text.contains(number),
-                            "card number {number} found in the database file"
-                        );
-                    }
+        self.assert_nowhere(&TEST_CARD_NUMBERS, "card number").await;
+    }
+
+    /// None of `needles` is anywhere at rest: in the database (every byte of
+    /// the SQLite file and its WAL, or every row of every table on
+    /// PostgreSQL), in the SQLite queue's file, or in Redis when the queue is
+    /// there.
+    pub async fn assert_nowhere(&self, needles: &[&str], what: &str) {
+        let files = match &self.db {
+            TestDb::Sqlite(path) => vec![path.clone()],
+            _ => vec![],
+        };
+        let files = files.into_iter().chain(self.queue_file.clone());
+        for path in files {
+            for suffix in ["", "-wal"] {
+                let Ok(bytes) = std::fs::read(format!("{}{suffix}", path.display())) else {
+                    continue;
+                };
+                let text = String::from_utf8_lossy(&bytes);
+                for needle in needles {
+                    assert!(
+                        !text.contains(needle),
+                        "{what} {needle} found in {}{suffix}",
+                        path.display()
+                    );
                 }
             }
-            TestDb::Postgres { .. } | TestDb::Borrowed => {
-                let db = &self.app_context.db;
-                let tables = db
-                    .query_all_raw(sea_orm::Statement::from_string(
-                        db.get_database_backend(),
-                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
-                    ))
-                    .await
-                    .unwrap();
-                for row in tables {
-                    let table: String = row.try_get("", "tablename").unwrap();
-                    for number in TEST_CARD_NUMBERS {
-                        let found = db
-                            .query_one_raw(sea_orm::Statement::from_string(
-                                db.get_database_backend(),
-                                format!(r#"SELECT count(*) AS n FROM "{table}" t WHERE t::text LIKE '%{number}%'"#),
-                            ))
-                            .await
-                            .unwrap()
-                            .unwrap();
-                        let n: i64 = found.try_get("", "n").unwrap();
-                        assert_eq!(n, 0, "card number {number} found in table {table}");
-                    }
+        }
+        if matches!(self.db, TestDb::Postgres { .. } | TestDb::Borrowed)
+            && self.database_url().starts_with("postgres")
+        {
+            let db = &self.app_context.db;
+            let tables = db
+                .query_all_raw(sea_orm::Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+                ))
+                .await
+                .unwrap();
+            for row in tables {
+                let table: String = row.try_get("", "tablename").unwrap();
+                for needle in needles {
+                    let found = db
+                        .query_one_raw(sea_orm::Statement::from_string(
+                            db.get_database_backend(),
+                            format!(r#"SELECT count(*) AS n FROM "{table}" t WHERE t::text LIKE '%{needle}%'"#),
+                        ))
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    let n: i64 = found.try_get("", "n").unwrap();
+                    assert_eq!(n, 0, "{what} {needle} found in table {table}");
                 }
+            }
+        }
+        if let Some(loco_rs::config::QueueConfig::Redis(queue)) = &self.config.queue {
+            // every key's value, whatever its type, in one server-side script
+            const DUMP: &str = "local out = {} \
+                for _, k in ipairs(redis.call('KEYS', '*')) do \
+                  local t = redis.call('TYPE', k).ok \
+                  if t == 'string' then table.insert(out, redis.call('GET', k)) \
+                  elseif t == 'list' then for _, v in ipairs(redis.call('LRANGE', k, 0, -1)) do table.insert(out, v) end \
+                  elseif t == 'zset' or t == 'set' then for _, v in ipairs(t == 'set' and redis.call('SMEMBERS', k) or redis.call('ZRANGE', k, 0, -1)) do table.insert(out, v) end \
+                  elseif t == 'hash' then for _, v in ipairs(redis.call('HGETALL', k)) do table.insert(out, v) end end \
+                end return table.concat(out, ' ')";
+            let dumped = std::process::Command::new("redis-cli")
+                .args(["-u", &queue.uri, "--raw", "EVAL", DUMP, "0"])
+                .output()
+                .expect("redis-cli runs (scripts/test installs it)");
+            assert!(dumped.status.success(), "redis-cli failed: {dumped:?}");
+            let text = String::from_utf8_lossy(&dumped.stdout);
+            for needle in needles {
+                assert!(!text.contains(needle), "{what} {needle} found in Redis");
             }
         }
     }

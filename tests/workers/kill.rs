@@ -1,6 +1,7 @@
 //! A worker process killed in the middle of a renewal run: after a restart
 //! and the scheduler's next sweep, every subscription is charged exactly
-//! once (no double charge, none missed).
+//! once (no double charge, none missed), and every renewal gets exactly one
+//! receipt.
 use std::{
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
@@ -10,7 +11,8 @@ use loco_rs::{boot::run_task, task};
 use portal::{
     app::App,
     demo,
-    models::{_entities::sandbox_charges, charges, subscriptions},
+    models::{_entities::sandbox_charges, charges, mail_outbox, subscriptions},
+    workers::mail_delivery::MailDeliveryWorker,
 };
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -115,8 +117,24 @@ async fn a_worker_killed_mid_run_and_restarted_charges_every_subscription_exactl
     let mut worker = start_worker(&app, &log);
     sweep(&app).await;
     wait_paid(&app, &mut worker, &ids, SUBSCRIPTIONS as u64, &log).await;
-    // give duplicates (re-queued jobs of renewed subscriptions) time to run, then stop
+    // give duplicates (re-queued jobs of renewed subscriptions) time to run
     tokio::time::sleep(Duration::from_secs(2)).await;
+    // every settled renewal wrote exactly one receipt with its settlement;
+    // those whose delivery job died with the worker are found by the sweep
+    let receipts = mail_outbox::Entity::find().count(&ctx.db).await.unwrap();
+    assert_eq!(receipts, SUBSCRIPTIONS as u64, "one receipt per renewal");
+    MailDeliveryWorker::queue_due(ctx, support::now() + chrono::Duration::minutes(2))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while mail_outbox::Model::pending(&ctx.db).await.unwrap() > 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "receipts still unsent after 300 s; worker log:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     worker.kill().unwrap();
     worker.wait().unwrap();
 

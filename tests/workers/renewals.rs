@@ -155,8 +155,8 @@ async fn two_runs_racing_for_the_same_renewal_charge_once() {
     let sub = due_subscription(ctx, "bob@example.com", Status::Active, now).await;
     let before = charges_for(ctx, &sub).await.len();
     let (a, b) = tokio::join!(
-        renewals::renew(&ctx.db, &gateway, sub.workspace_id, sub.id, now),
-        renewals::renew(&ctx.db, &gateway, sub.workspace_id, sub.id, now),
+        renewals::renew(&ctx.db, &gateway, sub.workspace_id, sub.id, now, None),
+        renewals::renew(&ctx.db, &gateway, sub.workspace_id, sub.id, now, None),
     );
     let outcomes = [a.unwrap(), b.unwrap()];
     assert_eq!(
@@ -170,7 +170,7 @@ async fn two_runs_racing_for_the_same_renewal_charge_once() {
     assert_eq!(charges_for(ctx, &sub).await.len(), before + 1);
     // and a later run finds nothing due
     assert_eq!(
-        renewals::renew(&ctx.db, &gateway, sub.workspace_id, sub.id, now)
+        renewals::renew(&ctx.db, &gateway, sub.workspace_id, sub.id, now, None)
             .await
             .unwrap(),
         Renewal::NotDue
@@ -200,7 +200,7 @@ async fn a_declined_renewal_goes_past_due_is_retried_on_schedule_and_finally_can
 
     // default schedule: retry after 1, 3 and 5 days, then cancel
     for (attempt, days) in [(1, Some(1)), (2, Some(3)), (3, Some(5)), (4, None)] {
-        let outcome = renewals::renew(&ctx.db, &gateway, sub.workspace_id, sub.id, now)
+        let outcome = renewals::renew(&ctx.db, &gateway, sub.workspace_id, sub.id, now, None)
             .await
             .unwrap();
         let Renewal::Failed {
@@ -240,7 +240,8 @@ async fn a_declined_renewal_goes_past_due_is_retried_on_schedule_and_finally_can
                     &gateway,
                     sub.workspace_id,
                     sub.id,
-                    at - Duration::minutes(1)
+                    at - Duration::minutes(1),
+                    None
                 )
                 .await
                 .unwrap(),
@@ -319,7 +320,7 @@ async fn a_trial_converts_to_active_at_its_end() {
     let gateway = sandbox(ctx);
     let now = support::now();
     let trial = due_subscription(ctx, "ada@example.com", Status::Trialing, now).await;
-    let outcome = renewals::renew(&ctx.db, &gateway, trial.workspace_id, trial.id, now)
+    let outcome = renewals::renew(&ctx.db, &gateway, trial.workspace_id, trial.id, now, None)
         .await
         .unwrap();
     assert!(matches!(outcome, Renewal::Renewed { .. }), "{outcome:?}");

@@ -7,6 +7,7 @@ use portal::{
     models::customers::{self, NewCustomer},
     workers::sign_in_mail::{SignInMailArgs, SignInMailWorker},
 };
+use sea_orm::EntityTrait;
 
 use crate::support::{self, mail, TestApp};
 
@@ -103,4 +104,35 @@ async fn a_job_survives_a_worker_that_stopped_before_running_it() {
     let message = run_worker_until(&restarted, mail::wait_for(&grace.email, 1)).await;
     assert!(message.subject.contains("Acme Cloud"));
     drop(restarted);
+}
+
+/// The sign-in link and code travel through the queue and the outbox, but
+/// no table of the database, no job of the queue (its tables or Redis) and
+/// no outbox row holds them readably: only the customer's mailbox does.
+#[tokio::test]
+async fn no_sign_in_link_is_readable_at_rest_after_it_is_sent() {
+    let _turn = super::QUEUE.lock().await;
+    let app = support::with_demo(support::boot_worker().await).await;
+    queue(&app).clear().await.unwrap();
+    let grace = customer(&app).await;
+    SignInMailWorker::perform_later(&app.app_context, args(&grace))
+        .await
+        .unwrap();
+    let message = run_worker_until(&app, mail::wait_for(&grace.email, 1)).await;
+    let link = message.link_with("/portal/acme/login/");
+    let token = link.rsplit('/').next().unwrap().to_string();
+    assert_eq!(token.len(), 64, "{link}");
+    assert!(
+        message.html.contains(&token),
+        "the HTML part has the button"
+    );
+
+    app.assert_nowhere(&[&token], "a live sign-in token").await;
+    let outbox = portal::models::mail_outbox::Entity::find()
+        .all(&app.app_context.db)
+        .await
+        .unwrap();
+    assert_eq!(outbox.len(), 1, "{outbox:?}");
+    assert_eq!(outbox[0].status, "sent");
+    assert_eq!(outbox[0].sealed, None, "erased once sent");
 }

@@ -85,6 +85,7 @@ async fn every_event_arrives_signed_once_and_in_order_despite_a_down_receiver() 
         acme.id,
         &format!("http://127.0.0.1:{port}/hooks"),
         &[],
+        support::url_policy(ctx),
     )
     .await
     .unwrap();
@@ -107,14 +108,21 @@ async fn every_event_arrives_signed_once_and_in_order_despite_a_down_receiver() 
         .unwrap();
         published.push(event);
     }
-    let http = webhooks::client().unwrap();
+    let http = webhooks::client(support::url_policy(ctx)).unwrap();
     let mut now = support::now();
 
     // the receiver is down: each customer's first event is tried and fails,
     // later ones wait behind it
-    let round = webhooks::deliver_endpoint(&ctx.db, &http, acme.id, endpoint.id, now)
-        .await
-        .unwrap();
+    let round = webhooks::deliver_endpoint(
+        &ctx.db,
+        &http,
+        support::url_policy(ctx),
+        acme.id,
+        endpoint.id,
+        now,
+    )
+    .await
+    .unwrap();
     assert_eq!(round.delivered, 0);
     assert_eq!(
         round.failed,
@@ -133,9 +141,16 @@ async fn every_event_arrives_signed_once_and_in_order_despite_a_down_receiver() 
     }
     // still down at the second attempt
     now += Duration::seconds(6);
-    webhooks::deliver_endpoint(&ctx.db, &http, acme.id, endpoint.id, now)
-        .await
-        .unwrap();
+    webhooks::deliver_endpoint(
+        &ctx.db,
+        &http,
+        support::url_policy(ctx),
+        acme.id,
+        endpoint.id,
+        now,
+    )
+    .await
+    .unwrap();
 
     // a worker claims one of bob's events and dies before sending it
     let log = std::env::temp_dir().join(format!("portal_webhooks_{port}.jsonl"));
@@ -153,9 +168,16 @@ async fn every_event_arrives_signed_once_and_in_order_despite_a_down_receiver() 
     // the receiver is back: rounds over the next day deliver everything
     let mut rounds = 0;
     loop {
-        webhooks::deliver_endpoint(&ctx.db, &http, acme.id, endpoint.id, now)
-            .await
-            .unwrap();
+        webhooks::deliver_endpoint(
+            &ctx.db,
+            &http,
+            support::url_policy(ctx),
+            acme.id,
+            endpoint.id,
+            now,
+        )
+        .await
+        .unwrap();
         let pending = deliveries(&app, &endpoint)
             .await
             .into_iter()
@@ -225,6 +247,7 @@ async fn a_delivery_gives_up_after_about_a_day_and_resend_brings_it_back() {
         acme.id,
         &format!("http://127.0.0.1:{}/gone", free_port()),
         &["test.once"],
+        support::url_policy(ctx),
     )
     .await
     .unwrap();
@@ -236,7 +259,7 @@ async fn a_delivery_gives_up_after_about_a_day_and_resend_brings_it_back() {
     events::Model::publish(&ctx.db, acme.id, "test.other", None, json!({}))
         .await
         .unwrap();
-    let http = webhooks::client().unwrap();
+    let http = webhooks::client(support::url_policy(ctx)).unwrap();
     let mut now = started;
     let mut attempts = 0;
     loop {
@@ -246,9 +269,16 @@ async fn a_delivery_gives_up_after_about_a_day_and_resend_brings_it_back() {
             break;
         }
         now = d[0].next_attempt_at.unwrap();
-        webhooks::deliver_endpoint(&ctx.db, &http, acme.id, endpoint.id, now)
-            .await
-            .unwrap();
+        webhooks::deliver_endpoint(
+            &ctx.db,
+            &http,
+            support::url_policy(ctx),
+            acme.id,
+            endpoint.id,
+            now,
+        )
+        .await
+        .unwrap();
         attempts += 1;
         assert!(attempts <= 10);
     }

@@ -162,7 +162,11 @@ pub async fn save(
     let saved = match console
         .workspace
         .clone()
-        .update_branding(&ctx.db, &values)
+        .update_branding(
+            &ctx.db,
+            &values,
+            crate::settings::Settings::from_context(&ctx)?.url_policy(),
+        )
         .await
     {
         Ok(saved) => saved,

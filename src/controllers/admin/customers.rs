@@ -6,6 +6,8 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use loco_rs::prelude::*;
 
+use crate::models::Found as _;
+
 use crate::controllers::portal::session::with;
 use serde::Deserialize;
 use serde_json::json;
@@ -106,7 +108,7 @@ async fn customer_of(ctx: &AppContext, console: &Console, pid: &str) -> Result<c
     let pid = Uuid::parse_str(pid).map_err(|_| Error::NotFound)?;
     customers::Model::find_by_pid(&ctx.db, console.workspace.id, pid)
         .await
-        .map_err(|_| Error::NotFound)
+        .or_404()
 }
 
 async fn detail(

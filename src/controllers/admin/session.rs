@@ -13,6 +13,8 @@ use axum::{
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use loco_rs::{auth::jwt::JWT, prelude::*};
+
+use crate::models::Found as _;
 use serde_json::json;
 
 use crate::{
@@ -102,15 +104,16 @@ impl FromRequestParts<AppContext> for Console {
             .await
             .map_err(IntoResponse::into_response)?;
         let slug = params.get("slug").cloned().unwrap_or_default();
-        let not_found = || Error::NotFound.into_response();
         let workspace = workspaces::Model::find_by_slug(&ctx.db, &slug)
             .await
-            .map_err(|_| not_found())?;
+            .or_404()
+            .map_err(IntoResponse::into_response)?;
         let role = memberships::Model::find_in_workspace(&ctx.db, workspace.id, user.id)
             .await
-            .ok()
-            .and_then(|m| m.role())
-            .ok_or_else(not_found)?;
+            .or_404()
+            .map_err(IntoResponse::into_response)?
+            .role()
+            .ok_or_else(|| Error::NotFound.into_response())?;
         Ok(Self {
             user,
             workspace,

@@ -1,11 +1,12 @@
 //! Console sign-in with email and password (Loco's users), sign-out, and
 //! password reset by emailed link. Failed attempts are limited per email
 //! and per client address through Loco's cache.
-use std::net::SocketAddr;
 
-use axum::{extract::ConnectInfo, http::StatusCode};
+use axum::http::StatusCode;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use loco_rs::prelude::*;
+
+use crate::controllers::client_ip::ClientIp;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -113,7 +114,7 @@ async fn count_failure(ctx: &AppContext, key: &str) {
 pub async fn submit(
     ViewEngine(v): ViewEngine<TeraView>,
     State(ctx): State<AppContext>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(peer): ClientIp,
     jar: CookieJar,
     Form(form): Form<SignInForm>,
 ) -> Result<Response> {
@@ -140,7 +141,7 @@ pub async fn submit(
         "console-sign-in:{}",
         secrets.keyed_hash("console-email", &email)
     );
-    let by_ip = format!("console-sign-in-ip:{}", peer.ip());
+    let by_ip = format!("console-sign-in-ip:{}", peer);
     if failures(&ctx, &by_email).await >= MAX_FAILURES
         || failures(&ctx, &by_ip).await >= MAX_FAILURES * 4
     {
@@ -273,11 +274,12 @@ pub async fn forgot(
         );
     }
     if let Ok(user) = users::Model::find_by_email(&ctx.db, form.email.trim()).await {
-        let user = user
+        let secrets = crate::settings::Settings::from_context(&ctx)?.secrets();
+        let (user, token) = user
             .into_active_model()
-            .set_forgot_password_sent(&ctx.db)
+            .set_forgot_password_sent(&ctx.db, &secrets)
             .await?;
-        AuthMailer::forgot_password(&ctx, &user).await?;
+        AuthMailer::forgot_password(&ctx, &user, &token).await?;
     }
     render(
         &v,
@@ -303,9 +305,13 @@ pub async fn reset_page(
     jar: CookieJar,
 ) -> Result<Response> {
     let (jar, _, token) = csrf(&ctx, jar)?;
-    let valid = users::Model::find_by_reset_token(&ctx.db, &reset_token)
-        .await
-        .is_ok();
+    let valid = users::Model::find_by_reset_token(
+        &ctx.db,
+        &crate::settings::Settings::from_context(&ctx)?.secrets(),
+        &reset_token,
+    )
+    .await
+    .is_ok();
     render(
         &v,
         if valid {
@@ -338,7 +344,13 @@ pub async fn reset(
             data("This form has expired. Try again."),
         );
     }
-    let Ok(user) = users::Model::find_by_reset_token(&ctx.db, &reset_token).await else {
+    let Ok(user) = users::Model::find_by_reset_token(
+        &ctx.db,
+        &crate::settings::Settings::from_context(&ctx)?.secrets(),
+        &reset_token,
+    )
+    .await
+    else {
         return render(
             &v,
             StatusCode::GONE,

@@ -87,9 +87,10 @@ pub async fn invite(
         )
         .await;
     }
-    let (user, new_account) = users::Model::invite(&ctx.db, &email).await?;
-    if new_account {
-        AuthMailer::forgot_password(&ctx, &user).await?;
+    let secrets = crate::settings::Settings::from_context(&ctx)?.secrets();
+    let (user, reset_token) = users::Model::invite(&ctx.db, &secrets, &email).await?;
+    if let Some(token) = reset_token {
+        AuthMailer::forgot_password(&ctx, &user, &token).await?;
     }
     memberships::Model::grant(&ctx.db, console.workspace.id, user.id, role).await?;
     team_page(&v, &ctx, &console, StatusCode::OK, json!({ "notice": format!("{email} is now {} of {}.", role.as_str(), console.workspace.name) })).await

@@ -4,6 +4,8 @@
 use axum::http::StatusCode;
 use chrono::Utc;
 use loco_rs::prelude::*;
+
+use crate::models::Found as _;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -77,7 +79,8 @@ pub async fn create(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .collect();
-    match webhook_endpoints::Model::create(&ctx.db, console.workspace.id, &form.url, &types).await {
+    let policy = crate::settings::Settings::from_context(&ctx)?.url_policy();
+    match webhook_endpoints::Model::create(&ctx.db, console.workspace.id, &form.url, &types, policy).await {
         Ok(endpoint) => {
             hooks_page(&v, &ctx, &console, StatusCode::CREATED, json!({ "secret": endpoint.secret, "secret_url": endpoint.url })).await
         }
@@ -174,7 +177,7 @@ pub async fn resend(
         Utc::now().fixed_offset(),
     )
     .await
-    .map_err(|_| Error::NotFound)?;
+    .or_404()?;
     if delivery.webhook_endpoint_id != endpoint.id {
         return Err(Error::NotFound);
     }

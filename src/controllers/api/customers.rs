@@ -173,7 +173,7 @@ pub async fn update(
     text.extend(address_text(body.address.as_ref()));
     check_text(&text)?;
     let address = body.address.unwrap_or_default();
-    let updated = customer
+    let (updated, _) = customer
         .update_profile(
             &ctx.db,
             &ProfileChanges {
@@ -186,6 +186,7 @@ pub async fn update(
                 country: address.country,
                 marketing_opt_in: body.marketing_opt_in,
             },
+            None,
             ChangeContext {
                 actor: Actor::System,
                 ip: None,

@@ -31,9 +31,11 @@ use crate::{
 mod billing;
 mod catalog;
 mod customers;
+pub mod idempotency;
 mod subscriptions;
 
 /// The workspace whose secret key signed the request.
+#[derive(Clone)]
 pub struct ApiWorkspace(pub workspaces::Model);
 
 fn unauthorized(message: &str) -> Response {
@@ -48,6 +50,10 @@ impl FromRequestParts<AppContext> for ApiWorkspace {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &AppContext) -> Result<Self, Response> {
+        // already authenticated by the idempotency layer
+        if let Some(known) = parts.extensions.get::<Self>() {
+            return Ok(known.clone());
+        }
         let Some(secret) = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -61,12 +67,16 @@ impl FromRequestParts<AppContext> for ApiWorkspace {
         let secrets = Settings::from_context(ctx)
             .map_err(IntoResponse::into_response)?
             .secrets();
+        let unknown = |err: ModelError| match err {
+            ModelError::EntityNotFound => unauthorized("this secret key is unknown or revoked"),
+            other => Error::from(other).into_response(),
+        };
         let key = api_keys::Model::find_by_secret(&ctx.db, &secrets, secret.trim())
             .await
-            .map_err(|_| unauthorized("this secret key is unknown or revoked"))?;
+            .map_err(unknown)?;
         let workspace = workspaces::Model::find_by_id(&ctx.db, key.workspace_id)
             .await
-            .map_err(|_| unauthorized("this secret key is unknown or revoked"))?;
+            .map_err(unknown)?;
         Ok(Self(workspace))
     }
 }
@@ -135,7 +145,7 @@ pub(crate) async fn find<E: PidOwned>(
     let pid = Uuid::parse_str(id).map_err(|_| not_found(what))?;
     tenancy::find_by_pid::<E>(&ctx.db, workspace_id, pid)
         .await
-        .map_err(|_| not_found(what))
+        .map_err(|err| model_error(err, what))
 }
 
 /// Paging of every list: `limit` (1 to 100, default 20) rows after

@@ -5,6 +5,8 @@
 use axum::http::StatusCode;
 use chrono::Utc;
 use loco_rs::prelude::*;
+
+use crate::models::Found as _;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -283,7 +285,7 @@ pub async fn invoice(
     let (ws, customer) = (&signed_in.workspace, &signed_in.customer);
     let charge = charges::Model::find_for_customer(&ctx.db, ws.id, customer.id, id)
         .await
-        .map_err(|_| Error::NotFound)?;
+        .or_404()?;
     let invoice = invoices::Model::for_charges(&ctx.db, ws.id, customer.id, &[charge.id])
         .await?
         .pop()
@@ -322,7 +324,7 @@ pub async fn generate_invoice(
     }
     let charge = charges::Model::find_for_customer(&ctx.db, ws.id, customer.id, id)
         .await
-        .map_err(|_| Error::NotFound)?;
+        .or_404()?;
     // the model decides what can have an invoice (only a paid charge)
     invoices::Model::issue_for_charge(&ctx.db, ws.id, charge.id, Utc::now().fixed_offset())
         .await

@@ -6,6 +6,8 @@
 use axum::http::{header, HeaderMap, StatusCode};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use loco_rs::prelude::*;
+
+use crate::models::Found as _;
 use subtle::ConstantTimeEq;
 
 use crate::{models::workspaces, secrets::random_token, settings::Settings};
@@ -23,7 +25,7 @@ pub const CSRF_COOKIE: &str = "portal_csrf";
 pub(crate) async fn workspace(ctx: &AppContext, slug: &str) -> Result<workspaces::Model> {
     workspaces::Model::find_by_slug(&ctx.db, slug)
         .await
-        .map_err(|_| Error::NotFound)
+        .or_404()
 }
 
 /// Cookies live under `/portal/{slug}`: the browser sends a workspace's
@@ -172,7 +174,10 @@ async fn logo(State(ctx): State<AppContext>, Path(slug): Path<String>) -> Result
         .storage
         .download(&workspaces::logo_key(workspace.id))
         .await
-        .map_err(|_| Error::NotFound)?;
+        .map_err(|err| {
+            tracing::warn!(workspace_id = workspace.id, error = %err, "a workspace's logo is missing from storage");
+            Error::NotFound
+        })?;
     let content_type = workspaces::logo_content_type(&bytes).ok_or(Error::NotFound)?;
     Ok((
         [

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use loco_rs::prelude::*;
+
+use crate::models::Found as _;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -412,7 +414,7 @@ pub async fn set_renewal_method(
     let ws = &signed_in.workspace;
     let sub = subscriptions::Model::find_for_customer(&ctx.db, ws.id, signed_in.customer.id, id)
         .await
-        .map_err(|_| Error::NotFound)?;
+        .or_404()?;
     let method_id = form.payment_method_id.parse::<i64>().unwrap_or_default();
     match sub.clone().change_renewal_method(&ctx.db, method_id).await {
         Ok(_) => {}

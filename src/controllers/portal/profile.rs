@@ -3,15 +3,12 @@
 //! takes effect only once the new address confirms it.
 use std::collections::BTreeMap;
 
-use std::net::SocketAddr;
-
-use axum::{
-    extract::ConnectInfo,
-    http::{HeaderMap, StatusCode},
-};
+use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::cookie::CookieJar;
 use chrono::Utc;
 use loco_rs::prelude::*;
+
+use crate::controllers::client_ip::ClientIp;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -25,7 +22,7 @@ use crate::{
     mailers::portal::PortalMailer,
     models::{
         audit_events::Actor,
-        customers::{self, ChangeContext, ProfileChanges},
+        customers::{self, ChangeContext, EmailChange, ProfileChanges},
         field_errors,
         workspaces::{self, PortalSection},
     },
@@ -134,7 +131,7 @@ pub async fn show(
 pub async fn update(
     ViewEngine(v): ViewEngine<TeraView>,
     State(ctx): State<AppContext>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(peer): ClientIp,
     signed_in: SignedIn,
     Form(form): Form<ProfileForm>,
 ) -> Result<Response> {
@@ -167,7 +164,7 @@ pub async fn update(
         "city": form.city, "region": form.region, "postal_code": form.postal_code,
         "country": form.country, "marketing_opt_in": form.marketing_opt_in.is_some(),
     });
-    let ip = peer.ip().to_string();
+    let ip = peer.to_string();
     let context = ChangeContext {
         actor: Actor::Customer(signed_in.customer.id),
         ip: Some(&ip),
@@ -176,13 +173,20 @@ pub async fn update(
         && !form.email.trim().is_empty()
         && customers::normalize_email(&form.email) != signed_in.customer.email;
 
-    let customer = match signed_in
+    let settings = Settings::from_context(&ctx)?;
+    let secrets = settings.secrets();
+    let email_change = wants_new_email.then(|| EmailChange {
+        secrets: &secrets,
+        new_email: &form.email,
+        now: Utc::now().fixed_offset(),
+    });
+    let (customer, issued) = match signed_in
         .customer
         .clone()
-        .update_profile(&ctx.db, &changes, context)
+        .update_profile(&ctx.db, &changes, email_change, context)
         .await
     {
-        Ok(customer) => customer,
+        Ok(saved) => saved,
         Err(err) => {
             let errors = field_errors(&err).ok_or(err)?;
             return render_form(
@@ -196,51 +200,25 @@ pub async fn update(
         }
     };
     let slug = &ws.slug;
-    if !wants_new_email {
+    let Some(issued) = issued else {
         return format::render()
             .status(StatusCode::SEE_OTHER)
             .redirect(&format!("/portal/{slug}/profile?saved=1"));
-    }
-    let settings = Settings::from_context(&ctx)?;
-    match customer
-        .request_email_change(
-            &ctx.db,
-            &settings.secrets(),
-            &form.email,
-            context,
-            Utc::now().fixed_offset(),
-        )
-        .await
-    {
-        Ok(issued) => {
-            let new_email = customers::normalize_email(&form.email);
-            PortalMailer::confirm_email_change(
-                &ctx,
-                &settings,
-                ws,
-                &customer,
-                &new_email,
-                &issued.token,
-                signed_in.lang,
-            )
-            .await?;
-            format::render()
-                .status(StatusCode::SEE_OTHER)
-                .redirect(&format!("/portal/{slug}/profile?email_sent=1"))
-        }
-        Err(ModelError::Message(message)) => {
-            let errors = BTreeMap::from([("email".to_string(), message)]);
-            render_form(
-                &v,
-                &signed_in,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                submitted,
-                &errors,
-                None,
-            )
-        }
-        Err(err) => Err(err.into()),
-    }
+    };
+    let new_email = customers::normalize_email(&form.email);
+    PortalMailer::confirm_email_change(
+        &ctx,
+        &settings,
+        ws,
+        &customer,
+        &new_email,
+        &issued.token,
+        signed_in.lang,
+    )
+    .await?;
+    format::render()
+        .status(StatusCode::SEE_OTHER)
+        .redirect(&format!("/portal/{slug}/profile?email_sent=1"))
 }
 
 /// The link from the confirmation email: a button to confirm (the change
@@ -264,7 +242,7 @@ pub async fn confirm_email(
     State(ctx): State<AppContext>,
     Path((slug, token)): Path<(String, String)>,
     headers: HeaderMap,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(peer): ClientIp,
     jar: CookieJar,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response> {
@@ -275,7 +253,7 @@ pub async fn confirm_email(
         return page.render(&v, StatusCode::FORBIDDEN, "portal/confirm_email.html");
     }
     let secrets = Settings::from_context(&ctx)?.secrets();
-    let ip = peer.ip().to_string();
+    let ip = peer.to_string();
     let now = Utc::now().fixed_offset();
     match customers::Model::confirm_email_change(
         &ctx.db,

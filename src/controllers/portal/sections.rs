@@ -1,6 +1,8 @@
 //! The read side of the portal's sections: subscriptions, payment methods and
 //! billing history, each behind its workspace switch and casbin.
 use loco_rs::prelude::*;
+
+use crate::models::Found as _;
 use serde_json::json;
 
 use super::session::{landing, resource_of, with, SignedIn};
@@ -74,7 +76,7 @@ pub async fn subscription(
         id,
     )
     .await
-    .map_err(|_| Error::NotFound)?;
+    .or_404()?;
     let extra =
         json!({ "notice_key": notice.method_changed.map(|_| "subscription-method-changed") });
     subscription_page(&v, &ctx, &signed_in, sub, axum::http::StatusCode::OK, extra).await

@@ -3,15 +3,13 @@
 //! says whether the email is a customer's. Opening a link (GET) only shows a
 //! "Continue" button; the sign-in is its POST, so mail scanners that prefetch
 //! links cannot use them up.
-use axum::{
-    extract::ConnectInfo,
-    http::{HeaderMap, StatusCode},
-};
+use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use chrono::Utc;
 use loco_rs::prelude::*;
+
+use crate::controllers::client_ip::ClientIp;
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 use super::{
     cookie,
@@ -71,7 +69,7 @@ pub async fn request_link(
     State(ctx): State<AppContext>,
     Path(slug): Path<String>,
     headers: HeaderMap,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(peer): ClientIp,
     jar: CookieJar,
     Form(form): Form<EmailForm>,
 ) -> Result<Response> {
@@ -88,7 +86,7 @@ pub async fn request_link(
     }
     let settings = Settings::from_context(&ctx)?;
     let secrets = settings.secrets();
-    let ip = peer.ip().to_string();
+    let ip = peer.to_string();
     let now = Utc::now().fixed_offset();
     let admitted = sign_in_requests::Model::admit(
         &ctx.db,
@@ -169,7 +167,7 @@ async fn sign_in(
     workspace: &workspaces::Model,
     customer_id: i64,
     headers: &HeaderMap,
-    peer: SocketAddr,
+    peer: std::net::IpAddr,
     jar: CookieJar,
 ) -> Result<Response> {
     let secrets = Settings::from_context(ctx)?.secrets();
@@ -182,7 +180,7 @@ async fn sign_in(
         &secrets,
         workspace.id,
         customer_id,
-        Some(&peer.ip().to_string()),
+        Some(&peer.to_string()),
         user_agent,
         Utc::now().fixed_offset(),
     )
@@ -205,7 +203,7 @@ pub async fn redeem_link(
     State(ctx): State<AppContext>,
     Path((slug, token)): Path<(String, String)>,
     headers: HeaderMap,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(peer): ClientIp,
     jar: CookieJar,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response> {
@@ -248,7 +246,7 @@ pub async fn redeem_code(
     State(ctx): State<AppContext>,
     Path(slug): Path<String>,
     headers: HeaderMap,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(peer): ClientIp,
     jar: CookieJar,
     Form(form): Form<CodeForm>,
 ) -> Result<Response> {

@@ -2,6 +2,7 @@
 
 pub mod prelude;
 
+pub mod api_idempotency_keys;
 pub mod api_keys;
 pub mod audit_events;
 pub mod charges;
@@ -11,6 +12,7 @@ pub mod deferred_jobs;
 pub mod events;
 pub mod gateway_charges;
 pub mod invoices;
+pub mod mail_outbox;
 pub mod memberships;
 pub mod payment_methods;
 pub mod prices;

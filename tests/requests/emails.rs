@@ -1,0 +1,113 @@
+//! Every email's HTML part escapes every value a person can set: the
+//! customer's name, the workspace's name, a charge's description (the
+//! merchant's product name) and a failure reason (the gateway's words).
+//! Markup in them reaches the customer as text, never as a link.
+use loco_rs::mailer::Email;
+use portal::{
+    mailers::portal::PortalMailer,
+    models::{charges, invoices},
+    settings::Settings,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::support::{self, mail};
+
+const EVIL: &str = r#"<a href="https://evil.example">x</a>"#;
+
+fn assert_escaped(email: &Email, which: &str) {
+    assert!(
+        !email.html.contains(EVIL) && !email.html.contains("<a href=\"https://evil"),
+        "{which}: raw markup in the HTML part:\n{}",
+        email.html
+    );
+    assert!(
+        email.html.contains("&lt;a href="),
+        "{which}: the value is shown, escaped:\n{}",
+        email.html
+    );
+    assert!(
+        email.text.contains(EVIL),
+        "{which}: the text part keeps it as text"
+    );
+}
+
+fn assert_message_escaped(message: &mail::Message, which: &str) {
+    assert_escaped(
+        &Email {
+            html: message.html.clone(),
+            text: message.text.clone(),
+            ..Default::default()
+        },
+        which,
+    );
+}
+
+#[tokio::test]
+async fn every_email_escapes_what_people_typed() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let settings = Settings::from_context(ctx).unwrap();
+    let mut workspace = support::workspace(ctx, "acme").await;
+    workspace.name = EVIL.to_string();
+    let mut customer = support::customer(ctx, "acme", "ada@example.com").await;
+    customer.name = EVIL.to_string();
+    customer.email = mail::unique_address("escaped");
+    let mut charge = charges::Entity::find()
+        .filter(charges::Column::CustomerId.eq(customer.id))
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .expect("ada has charges");
+    charge.description = EVIL.to_string();
+    charge.failure_message = Some(EVIL.to_string());
+    let invoice = invoices::Entity::find()
+        .filter(invoices::Column::CustomerId.eq(customer.id))
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .expect("ada has invoices");
+
+    for lang in ["en-US", "de-DE"] {
+        let receipt = PortalMailer::receipt(
+            &settings,
+            &workspace,
+            &customer,
+            &charge,
+            Some(&invoice),
+            lang,
+        )
+        .unwrap();
+        assert_escaped(&receipt, &format!("receipt ({lang})"));
+    }
+
+    let to = customer.email.clone();
+    PortalMailer::sign_in_link(
+        ctx, &settings, &workspace, &customer, "t0ken", "123456", "en-US",
+    )
+    .await
+    .unwrap();
+    assert_message_escaped(&mail::wait_for(&to, 1).await, "sign-in link");
+    PortalMailer::confirm_email_change(
+        ctx, &settings, &workspace, &customer, &to, "t0ken", "en-US",
+    )
+    .await
+    .unwrap();
+    assert_message_escaped(&mail::wait_for(&to, 2).await, "email change");
+    PortalMailer::payment_failed(
+        ctx,
+        &settings,
+        &workspace,
+        &customer,
+        &charge,
+        Some(support::now()),
+        false,
+        "en-US",
+    )
+    .await
+    .unwrap();
+    assert_message_escaped(&mail::wait_for(&to, 3).await, "payment failed");
+    PortalMailer::invoice_ready(ctx, &settings, &workspace, &customer, &invoice, "de-DE")
+        .await
+        .unwrap();
+    assert_message_escaped(&mail::wait_for(&to, 4).await, "invoice ready");
+}

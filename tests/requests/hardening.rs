@@ -1,0 +1,400 @@
+//! Defects an outside security test found, each proven fixed here.
+use axum::http::StatusCode;
+use loco_rs::boot::StartMode;
+use portal::models::webhook_endpoints;
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::support::{self, TestApp};
+
+/// The app as production runs it: `https://` links only, and webhooks only
+/// to public receivers.
+async fn production_like() -> TestApp {
+    let mut config = support::test_config().await;
+    let settings = config.settings.as_mut().expect("settings");
+    settings["allow_http_links"] = false.into();
+    settings["webhooks_allow_private"] = false.into();
+    support::with_demo(support::boot_with(config, StartMode::ServerOnly).await).await
+}
+
+#[tokio::test]
+async fn the_return_link_accepts_only_https() {
+    use axum_test::multipart::MultipartForm;
+    let app = production_like().await;
+    let ctx = &app.app_context;
+    let admin = app.server();
+    support::console_sign_in(&admin, ctx, "admin@acme.test").await;
+    let csrf = support::csrf(&admin.get("/admin/acme/branding").await.text());
+    let form = |link: &str| {
+        MultipartForm::new()
+            .add_text("csrf_token", csrf.clone())
+            .add_text("name", "Acme Cloud")
+            .add_text("accent_color", "#4338ca")
+            .add_text("return_url", link.to_string())
+    };
+    for link in [
+        "javascript:alert(1)",
+        " JavaScript:alert(document.cookie)",
+        "data:text/html,<script>alert(1)</script>",
+        "http://acme.test/",
+        "https://user:secret@acme.test/",
+    ] {
+        let res = admin
+            .post("/admin/acme/branding")
+            .multipart(form(link))
+            .await;
+        res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            res.text()
+                .contains("Enter a full URL starting with https://")
+                || res.text().contains("without a user name"),
+            "{link}: {}",
+            res.text()
+        );
+        assert_eq!(
+            support::workspace(ctx, "acme").await.return_url.as_deref(),
+            Some("https://acme.test/account"),
+            "{link} stored"
+        );
+    }
+    let res = admin
+        .post("/admin/acme/branding")
+        .multipart(form("https://acme.example/account"))
+        .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        support::workspace(ctx, "acme").await.return_url.as_deref(),
+        Some("https://acme.example/account")
+    );
+}
+
+#[tokio::test]
+async fn webhook_endpoints_cannot_target_the_servers_own_network() {
+    let app = production_like().await;
+    let ctx = &app.app_context;
+    let owner = app.server();
+    support::console_sign_in(&owner, ctx, "owner@acme.test").await;
+    let csrf = support::csrf(&owner.get("/admin/acme/webhooks").await.text());
+    let long = format!("https://hooks.example/{}", "a".repeat(5000));
+    for url in [
+        "http://127.0.0.1:9/",
+        "https://127.0.0.1:9/",
+        "https://10.0.0.7/hooks",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hooks",
+        "https://localhost/hooks",
+        "javascript:alert(1)",
+        long.as_str(),
+    ] {
+        let res = owner
+            .post("/admin/acme/webhooks")
+            .form(&[("csrf_token", csrf.as_str()), ("url", url), ("events", "")])
+            .await;
+        res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        let text = res.text();
+        assert!(
+            text.contains("private or local network")
+                || text.contains("starting with https://")
+                || text.contains("up to 2000 characters"),
+            "{url}: {text}"
+        );
+    }
+    let saved = webhook_endpoints::Entity::find()
+        .count(&ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(saved, 0, "nothing saved");
+}
+
+#[tokio::test]
+async fn a_delivery_to_a_private_address_is_refused_at_delivery_time() {
+    // saved while private receivers were allowed, delivered after they no longer are
+    let app = production_like().await;
+    let ctx = &app.app_context;
+    let acme = support::workspace(ctx, "acme").await;
+    let allowed = portal::urls::Policy {
+        allow_http: true,
+        allow_private: true,
+    };
+    let endpoint = webhook_endpoints::Model::create(
+        &ctx.db,
+        acme.id,
+        "http://127.0.0.1:9/hooks",
+        &[],
+        allowed,
+    )
+    .await
+    .unwrap();
+    portal::models::events::Model::publish(
+        &ctx.db,
+        acme.id,
+        "test.event",
+        None,
+        serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+    let strict = support::url_policy(ctx);
+    assert!(!strict.allow_private);
+    let http = portal::webhooks::client(strict).unwrap();
+    let round = portal::webhooks::deliver_endpoint(
+        &ctx.db,
+        &http,
+        strict,
+        acme.id,
+        endpoint.id,
+        support::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((round.delivered, round.failed), (0, 1));
+    let delivery = portal::models::webhook_deliveries::Entity::find()
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        delivery
+            .last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("not sent"),
+        "{delivery:?}"
+    );
+}
+
+/// Boots with a per-IP sign-in limit of 3 and `trusted` as the proxies.
+async fn behind_proxies(trusted: &str) -> TestApp {
+    let mut config = support::test_config().await;
+    let settings = config.settings.as_mut().expect("settings");
+    settings["trusted_proxies"] = trusted.into();
+    settings["sign_in_limits"]["per_ip"] = 3.into();
+    support::with_demo(support::boot_with(config, StartMode::ServerOnly).await).await
+}
+
+async fn ask_for_link(server: &axum_test::TestServer, forwarded_for: &str) -> StatusCode {
+    let page = server.get("/portal/acme/login").await.text();
+    server
+        .post("/portal/acme/login")
+        .add_header("x-forwarded-for", forwarded_for)
+        .form(&[
+            (
+                "email",
+                crate::support::mail::unique_address("proxied").as_str(),
+            ),
+            ("csrf_token", &support::csrf(&page)),
+        ])
+        .await
+        .status_code()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_sign_in_limit() {
+    let app = behind_proxies("127.0.0.1/32, ::1").await;
+    let server = app.server();
+    for _ in 0..3 {
+        assert_eq!(ask_for_link(&server, "198.51.100.7").await, StatusCode::OK);
+    }
+    assert_eq!(
+        ask_for_link(&server, "198.51.100.7").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the fourth request from one client is limited"
+    );
+    assert_eq!(
+        ask_for_link(&server, "198.51.100.8").await,
+        StatusCode::OK,
+        "another client behind the same proxy is not"
+    );
+    // a client cannot escape its limit by prepending addresses: the proxy's own entry counts
+    assert_eq!(
+        ask_for_link(&server, "203.0.113.1, 198.51.100.7").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_forwarded_headers_are_ignored() {
+    let app = behind_proxies("").await;
+    let server = app.server();
+    for n in 0..3 {
+        assert_eq!(
+            ask_for_link(&server, &format!("198.51.100.{n}")).await,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        ask_for_link(&server, "198.51.100.99").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a spoofed header does not give a new limit"
+    );
+}
+
+#[tokio::test]
+async fn hsts_is_sent_only_when_the_public_url_is_https() {
+    let plain = support::boot().await;
+    let res = plain.server().get("/portal/acme/login").await;
+    assert!(res.maybe_header("strict-transport-security").is_none());
+
+    let mut config = support::test_config().await;
+    config.settings.as_mut().unwrap()["public_url"] = "https://billing.acme.example".into();
+    let tls = support::with_demo(support::boot_with(config, StartMode::ServerOnly).await).await;
+    for path in [
+        "/portal/acme/login",
+        "/_ping",
+        "/admin",
+        "/api/v1/openapi.json",
+    ] {
+        let res = tls.server().get(path).await;
+        assert_eq!(
+            res.maybe_header("strict-transport-security")
+                .map(|v| v.to_str().unwrap().to_string())
+                .as_deref(),
+            Some("max-age=31536000"),
+            "{path}"
+        );
+    }
+}
+
+/// `POST /api/v1/subscriptions` for bob with `key`.
+async fn start_subscription(
+    server: &axum_test::TestServer,
+    auth: &str,
+    key: &str,
+    body: &serde_json::Value,
+) -> axum_test::TestResponse {
+    server
+        .post("/api/v1/subscriptions")
+        .add_header("authorization", auth)
+        .add_header("idempotency-key", key)
+        .json(body)
+        .await
+}
+
+#[tokio::test]
+async fn a_retried_api_request_with_its_idempotency_key_starts_one_subscription() {
+    use portal::models::{api_idempotency_keys, subscriptions};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let auth = format!("Bearer {}", portal::demo::api_key(&support::secrets(ctx)));
+    let bob = support::customer(ctx, "acme", "bob@example.com").await;
+    let prices: serde_json::Value = server
+        .get("/api/v1/prices")
+        .add_header("authorization", &auth)
+        .await
+        .json();
+    let price = prices["data"][0]["id"].clone();
+    let body = serde_json::json!({ "customer": bob.pid, "price": price });
+    let count = || async {
+        subscriptions::Entity::find()
+            .filter(subscriptions::Column::CustomerId.eq(bob.id))
+            .count(&ctx.db)
+            .await
+            .unwrap()
+    };
+    let before = count().await;
+
+    let first = start_subscription(&server, &auth, "retry-1", &body).await;
+    assert_eq!(first.status_code(), 201, "{}", first.text());
+    let again = start_subscription(&server, &auth, "retry-1", &body).await;
+    assert_eq!(again.status_code(), 201);
+    assert_eq!(again.text(), first.text(), "the first answer, replayed");
+    assert_eq!(again.maybe_header("idempotent-replayed").unwrap(), "true");
+    assert_eq!(count().await, before + 1, "one subscription");
+
+    // the same key with other parameters is an error, and changes nothing
+    let other = serde_json::json!({ "customer": bob.pid, "price": price, "quantity": 3 });
+    let reused = start_subscription(&server, &auth, "retry-1", &other).await;
+    assert_eq!(reused.status_code(), 400);
+    assert_eq!(
+        reused.json::<serde_json::Value>()["error"],
+        "idempotency_key_reused"
+    );
+    assert_eq!(count().await, before + 1);
+
+    // a new key is a new request; an error answer is replayed too
+    let second = start_subscription(&server, &auth, "retry-2", &body).await;
+    assert_eq!(second.status_code(), 201);
+    assert_ne!(second.text(), first.text());
+    let bad = serde_json::json!({ "customer": bob.pid, "price": "nope" });
+    assert_eq!(
+        start_subscription(&server, &auth, "bad-1", &bad)
+            .await
+            .status_code(),
+        422
+    );
+    assert_eq!(
+        start_subscription(&server, &auth, "bad-1", &bad)
+            .await
+            .status_code(),
+        422
+    );
+    assert_eq!(count().await, before + 2);
+
+    // a key longer than 255 characters is refused
+    let key = "x".repeat(256);
+    let too_long = start_subscription(&server, &auth, &key, &body).await;
+    assert_eq!(too_long.status_code(), 400);
+
+    // a request still in flight with the key: the racer gets 409
+    let acme = support::workspace(ctx, "acme").await;
+    let now = support::now();
+    let claim = |hash: &'static str| {
+        api_idempotency_keys::Model::claim(&ctx.db, acme.id, "racing", hash, now)
+    };
+    assert!(matches!(
+        claim("h").await.unwrap(),
+        api_idempotency_keys::Claim::Fresh(_)
+    ));
+    assert_eq!(
+        claim("h").await.unwrap(),
+        api_idempotency_keys::Claim::InFlight
+    );
+    assert_eq!(
+        claim("other").await.unwrap(),
+        api_idempotency_keys::Claim::Mismatch
+    );
+    // after 24 hours the key starts afresh
+    let later = now + chrono::Duration::hours(25);
+    assert!(matches!(
+        api_idempotency_keys::Model::claim(&ctx.db, acme.id, "racing", "other", later)
+            .await
+            .unwrap(),
+        api_idempotency_keys::Claim::Fresh(_)
+    ));
+}
+
+#[tokio::test]
+async fn two_parallel_requests_with_one_key_create_one_subscription() {
+    use portal::models::subscriptions;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let auth = format!("Bearer {}", portal::demo::api_key(&support::secrets(ctx)));
+    let bob = support::customer(ctx, "acme", "bob@example.com").await;
+    let prices: serde_json::Value = server
+        .get("/api/v1/prices")
+        .add_header("authorization", &auth)
+        .await
+        .json();
+    let body = serde_json::json!({ "customer": bob.pid, "price": prices["data"][0]["id"] });
+    let before = subscriptions::Entity::find()
+        .filter(subscriptions::Column::CustomerId.eq(bob.id))
+        .count(&ctx.db)
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        start_subscription(&server, &auth, "parallel", &body),
+        start_subscription(&server, &auth, "parallel", &body)
+    );
+    let mut codes = [a.status_code().as_u16(), b.status_code().as_u16()];
+    codes.sort_unstable();
+    assert!(codes == [201, 201] || codes == [201, 409], "{codes:?}");
+    let after = subscriptions::Entity::find()
+        .filter(subscriptions::Column::CustomerId.eq(bob.id))
+        .count(&ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(after, before + 1);
+}

@@ -32,14 +32,6 @@ use crate::{
     },
 };
 
-/// Any URL no route serves: a real page with a 404 status.
-async fn not_found() -> impl axum::response::IntoResponse {
-    (
-        axum::http::StatusCode::NOT_FOUND,
-        axum::response::Html(include_str!("../assets/static/404.html")),
-    )
-}
-
 pub struct App;
 #[async_trait]
 impl Hooks for App {
@@ -167,7 +159,11 @@ impl Hooks for App {
             .public_url
             .starts_with("https://");
         Ok(router
-            .fallback(not_found)
+            .nest_service(
+                "/static",
+                tower_http::services::ServeDir::new("assets/static"),
+            )
+            .fallback(controllers::errors::not_found)
             .layer(axum::middleware::from_fn_with_state(
                 ctx.clone(),
                 controllers::api::idempotency::apply,

@@ -51,12 +51,29 @@ pub async fn apply(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if api && !is_json {
+    if api {
         let (parts, body) = response.into_parts();
-        let text = to_bytes(body, MAX_BODY).await.unwrap_or_default();
-        let text = String::from_utf8_lossy(&text).trim().to_string();
+        let bytes = to_bytes(body, MAX_BODY).await.unwrap_or_default();
+        if is_json && status.is_client_error() && in_api_shape(&bytes) {
+            return Response::from_parts(parts, bytes.into());
+        }
+        // a framework's text, Loco's generic JSON, or a server error: our shape
+        let text = if is_json {
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| v["description"].as_str().map(str::to_string))
+                .unwrap_or_default()
+        } else {
+            String::from_utf8_lossy(&bytes).trim().to_string()
+        };
         let mut answer = api_error(status, &text, &request_id);
         keep_request_id(&parts.headers, &mut answer);
+        return answer;
+    }
+    if !api && status == StatusCode::NOT_FOUND && !is_html {
+        // a missing static file, a section switched off: our page, still a 404
+        let mut answer = not_found_page().into_response();
+        keep_request_id(response.headers(), &mut answer);
         return answer;
     }
     if !api && status.is_server_error() && !is_html {
@@ -65,6 +82,24 @@ pub async fn apply(request: Request, next: Next) -> Response {
         return answer;
     }
     response
+}
+
+/// `{"error": "...", "description": "...", ...}`: the API's own answer.
+fn in_api_shape(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .is_ok_and(|v| v["error"].is_string() && v["description"].is_string())
+}
+
+/// Any URL nothing serves: a real page with a 404 status.
+pub async fn not_found() -> impl IntoResponse {
+    not_found_page()
+}
+
+fn not_found_page() -> (StatusCode, Html<&'static str>) {
+    (
+        StatusCode::NOT_FOUND,
+        Html(include_str!("../../assets/static/404.html")),
+    )
 }
 
 fn keep_request_id(from: &axum::http::HeaderMap, to: &mut Response) {

@@ -53,17 +53,35 @@ fn validate_country(country: &str) -> Result<(), validator::ValidationError> {
 pub struct Validator {
     #[validate(email(message = "enter a valid email address, like name@example.com"))]
     pub email: Option<String>,
-    #[validate(length(min = 1, max = 120, message = "enter a name of up to 120 characters"))]
+    #[validate(
+        length(min = 1, max = 120, message = "enter a name of up to 120 characters"),
+        custom(function = "super::single_line")
+    )]
     pub name: Option<String>,
-    #[validate(length(max = 200, message = "keep each address line under 200 characters"))]
+    #[validate(
+        length(max = 200, message = "keep each address line under 200 characters"),
+        custom(function = "super::single_line")
+    )]
     pub address_line1: Option<String>,
-    #[validate(length(max = 200, message = "keep each address line under 200 characters"))]
+    #[validate(
+        length(max = 200, message = "keep each address line under 200 characters"),
+        custom(function = "super::single_line")
+    )]
     pub address_line2: Option<String>,
-    #[validate(length(max = 100, message = "keep the city under 100 characters"))]
+    #[validate(
+        length(max = 100, message = "keep the city under 100 characters"),
+        custom(function = "super::single_line")
+    )]
     pub city: Option<String>,
-    #[validate(length(max = 100, message = "keep the region under 100 characters"))]
+    #[validate(
+        length(max = 100, message = "keep the region under 100 characters"),
+        custom(function = "super::single_line")
+    )]
     pub region: Option<String>,
-    #[validate(length(max = 20, message = "keep the postal code under 20 characters"))]
+    #[validate(
+        length(max = 20, message = "keep the postal code under 20 characters"),
+        custom(function = "super::single_line")
+    )]
     pub postal_code: Option<String>,
     #[validate(custom(function = "validate_country"))]
     pub country: Option<String>,

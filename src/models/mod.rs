@@ -72,6 +72,20 @@ where
     value.try_as_ref().cloned()
 }
 
+/// A value for a one-line field (a name, an address line): a line break in
+/// it could split an email header or a CSV row, and a person never means one.
+///
+/// # Errors
+/// A validation error asking for one line.
+pub fn single_line(value: &str) -> Result<(), validator::ValidationError> {
+    if value.contains(['\r', '\n']) {
+        Err(validator::ValidationError::new("single_line")
+            .with_message("Enter this on one line, without line breaks.".into()))
+    } else {
+        Ok(())
+    }
+}
+
 /// A finder's answer where only a missing row is "not found": any other
 /// failure (the database down, a broken query) stays an error, answered as
 /// a 500 with the request id and logged, never disguised as a 404.

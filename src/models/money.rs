@@ -7,21 +7,26 @@ pub struct Money<'a> {
     pub currency: &'a str,
 }
 
-/// Digits after the decimal point for an ISO 4217 currency.
-#[must_use]
-pub fn minor_unit_digits(currency: &str) -> u32 {
-    match currency.to_ascii_uppercase().as_str() {
-        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX"
-        | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
-        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
-        _ => 2,
-    }
+/// The ISO 4217 currency for a code, when it is one money can be held in
+/// (metals, testing and "no currency" codes have no minor unit).
+fn iso(code: &str) -> Option<iso_currency::Currency> {
+    iso_currency::Currency::from_code(&code.to_ascii_uppercase()).filter(|c| c.exponent().is_some())
 }
 
-/// Is this a three-letter upper-case currency code we can format?
+/// Digits after the decimal point for an ISO 4217 currency, from the
+/// standard's table (`iso_currency`); 2 for a code it does not know, which
+/// validation keeps out of prices.
+#[must_use]
+pub fn minor_unit_digits(currency: &str) -> u32 {
+    iso(currency)
+        .and_then(iso_currency::Currency::exponent)
+        .map_or(2, u32::from)
+}
+
+/// Is this an upper-case ISO 4217 code of a currency money can be held in?
 #[must_use]
 pub fn is_currency_code(code: &str) -> bool {
-    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+    code.bytes().all(|b| b.is_ascii_uppercase()) && iso(code).is_some()
 }
 
 impl<'a> Money<'a> {
@@ -102,6 +107,19 @@ impl<'a> Money<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_iso_4217_currencies_are_currencies() {
+        for code in ["USD", "EUR", "JPY", "KWD", "CLF"] {
+            assert!(is_currency_code(code), "{code}");
+        }
+        for code in ["ZZZ", "XXX", "XAU", "usd", "US", "DOLLAR"] {
+            assert!(!is_currency_code(code), "{code}");
+        }
+        assert_eq!(minor_unit_digits("CLF"), 4);
+        assert_eq!(minor_unit_digits("ISK"), 0);
+        assert_eq!(minor_unit_digits("BHD"), 3);
+    }
 
     #[test]
     fn formats_by_currency_exponent() {

@@ -9,8 +9,18 @@ impl ActiveModelBehavior for ActiveModel {
     where
         C: ConnectionTrait,
     {
-        if super::field(&self.name).is_some_and(|n| n.trim().is_empty()) {
-            return Err(DbErr::Custom("a product needs a name".into()));
+        let problem = match super::field(&self.name) {
+            Some(name) if name.trim().is_empty() => Some("Enter the product's name."),
+            Some(name) if super::single_line(&name).is_err() => {
+                Some("Enter this on one line, without line breaks.")
+            }
+            _ => None,
+        };
+        if let Some(message) = problem {
+            return Err(match super::field_error("name", message) {
+                ModelError::DbErr(err) => err,
+                other => DbErr::Custom(other.to_string()),
+            });
         }
         Ok(super::stamp!(self, insert))
     }

@@ -116,7 +116,10 @@ fn parse_dunning_days(days: &str) -> Option<Vec<u32>> {
 pub struct Validator {
     #[validate(custom(function = "validate_slug"))]
     pub slug: Option<String>,
-    #[validate(length(min = 1, max = 120, message = "enter a name of up to 120 characters"))]
+    #[validate(
+        length(min = 1, max = 120, message = "enter a name of up to 120 characters"),
+        custom(function = "super::single_line")
+    )]
     pub name: Option<String>,
     #[validate(custom(function = "validate_hex_colour"))]
     pub accent_color: Option<String>,

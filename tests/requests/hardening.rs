@@ -398,3 +398,202 @@ async fn two_parallel_requests_with_one_key_create_one_subscription() {
         .unwrap();
     assert_eq!(after, before + 1);
 }
+
+#[tokio::test]
+async fn a_database_failure_is_a_server_error_with_its_request_id_never_a_404() {
+    use sea_orm::ConnectionTrait;
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let auth = format!("Bearer {}", portal::demo::api_key(&support::secrets(ctx)));
+    ctx.db
+        .execute_unprepared("ALTER TABLE workspaces RENAME TO workspaces_gone")
+        .await
+        .unwrap();
+    let server = app.server();
+
+    let page = server.get("/portal/acme/login").await;
+    assert_eq!(page.status_code(), 500, "{}", page.text());
+    let id = page.header("x-request-id").to_str().unwrap().to_string();
+    assert!(!id.is_empty());
+    assert!(page.text().contains("Something went wrong on our side"));
+    assert!(page.text().contains(&id), "the page names the request id");
+
+    let api = server
+        .get("/api/v1/customers")
+        .add_header("authorization", &auth)
+        .await;
+    assert_eq!(api.status_code(), 500, "{}", api.text());
+    let body: serde_json::Value = api.json();
+    assert_eq!(body["error"], "internal_server_error");
+    assert_eq!(
+        body["request_id"],
+        api.header("x-request-id").to_str().unwrap()
+    );
+}
+
+#[tokio::test]
+async fn every_api_error_has_one_json_shape() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let auth = format!("Bearer {}", portal::demo::api_key(&support::secrets(ctx)));
+    let server = app.server();
+
+    let malformed = server
+        .post("/api/v1/customers")
+        .add_header("authorization", &auth)
+        .content_type("application/json")
+        .bytes("{\"email\": ".into())
+        .await;
+    assert_eq!(malformed.status_code(), 400, "{}", malformed.text());
+    let body: serde_json::Value = malformed.json();
+    assert_eq!(body["error"], "bad_request");
+    assert!(
+        body["description"].as_str().unwrap().contains("JSON"),
+        "{body}"
+    );
+
+    let wrong_type = server
+        .post("/api/v1/subscriptions")
+        .add_header("authorization", &auth)
+        .json(&serde_json::json!({ "customer": "c", "price": "p", "quantity": "two" }))
+        .await;
+    assert_eq!(wrong_type.status_code(), 422, "{}", wrong_type.text());
+    let body: serde_json::Value = wrong_type.json();
+    assert_eq!(body["error"], "validation_failed");
+    assert!(body["errors"]["quantity"].is_string(), "{body}");
+
+    let not_json = server
+        .post("/api/v1/customers")
+        .add_header("authorization", &auth)
+        .text("email=a@b.c")
+        .await;
+    assert_eq!(not_json.status_code(), 415);
+    assert_eq!(
+        not_json.json::<serde_json::Value>()["error"],
+        "unsupported_media_type"
+    );
+
+    let bad_query = server
+        .get("/api/v1/customers?limit=lots")
+        .add_header("authorization", &auth)
+        .await;
+    assert_eq!(bad_query.status_code(), 400, "{}", bad_query.text());
+    assert_eq!(
+        bad_query.json::<serde_json::Value>()["error"],
+        "bad_request"
+    );
+
+    let no_route = server
+        .get("/api/v1/nothing-here")
+        .add_header("authorization", &auth)
+        .await;
+    assert_eq!(no_route.status_code(), 404);
+    assert_eq!(no_route.json::<serde_json::Value>()["error"], "not_found");
+}
+
+#[tokio::test]
+async fn a_missing_static_file_is_a_404_page() {
+    let app = support::boot().await;
+    let server = app.server();
+    let missing = server.get("/static/nothing-here.css").await;
+    assert_eq!(missing.status_code(), 404);
+    assert!(missing.text().contains("Page not found"));
+    let present = server.get("/static/portal.css").await;
+    assert_eq!(present.status_code(), 200);
+    assert!(present
+        .header("content-type")
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+}
+
+#[tokio::test]
+async fn a_five_megabyte_logo_is_answered_on_the_branding_page() {
+    use axum_test::multipart::{MultipartForm, Part};
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let admin = app.server();
+    support::console_sign_in(&admin, ctx, "admin@acme.test").await;
+    let csrf = support::csrf(&admin.get("/admin/acme/branding").await.text());
+    let mut png = vec![0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
+    png.resize(5 * 1024 * 1024, 0);
+    let res = admin
+        .post("/admin/acme/branding")
+        .multipart(
+            MultipartForm::new()
+                .add_text("csrf_token", csrf)
+                .add_text("name", "Acme Cloud")
+                .add_text("accent_color", "#4338ca")
+                .add_part(
+                    "logo",
+                    Part::bytes(png)
+                        .file_name("huge.png")
+                        .mime_type("image/png"),
+                ),
+        )
+        .await;
+    assert_eq!(res.status_code(), 413);
+    assert!(res
+        .header("content-type")
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(
+        res.text().contains("The logo is larger than 200 KB"),
+        "{}",
+        res.text()
+    );
+    assert!(support::workspace(ctx, "acme").await.logo_url.is_none());
+}
+
+#[tokio::test]
+async fn line_breaks_in_one_line_fields_and_unknown_currencies_are_refused() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let ada = support::customer(ctx, "acme", "ada@example.com").await;
+    support::sign_in(&server, ctx, &ada).await;
+    let page = server.get("/portal/acme/profile").await;
+    let res = server
+        .post("/portal/acme/profile")
+        .form(&[
+            ("csrf_token", support::csrf(&page.text()).as_str()),
+            ("name", "Ada Lovelace"),
+            ("email", "ada@example.com"),
+            ("postal_code", "SW1Y\r\n5AA"),
+            ("country", "GB"),
+        ])
+        .await;
+    assert_eq!(res.status_code(), 422, "{}", res.text());
+    assert!(res.text().contains("Enter this on one line"));
+    assert_eq!(
+        support::customer(ctx, "acme", "ada@example.com")
+            .await
+            .postal_code,
+        ada.postal_code
+    );
+
+    let auth = format!("Bearer {}", portal::demo::api_key(&support::secrets(ctx)));
+    let products: serde_json::Value = server
+        .get("/api/v1/products")
+        .add_header("authorization", &auth)
+        .await
+        .json();
+    let product = products["data"][0]["id"].clone();
+    for currency in ["ZZZ", "XXX", "XAU"] {
+        let res = server
+            .post("/api/v1/prices")
+            .add_header("authorization", &auth)
+            .json(&serde_json::json!({ "product": product, "unit_amount": 1000, "currency": currency, "interval": "month" }))
+            .await;
+        assert_eq!(res.status_code(), 422, "{currency}: {}", res.text());
+        assert!(res.json::<serde_json::Value>()["errors"]["currency"].is_string());
+    }
+    let named = server
+        .post("/api/v1/products")
+        .add_header("authorization", &auth)
+        .json(&serde_json::json!({ "name": "Line\nbreak" }))
+        .await;
+    assert_eq!(named.status_code(), 422, "{}", named.text());
+    assert!(named.json::<serde_json::Value>()["errors"]["name"].is_string());
+}

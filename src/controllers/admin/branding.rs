@@ -68,6 +68,37 @@ async fn render(
         .await
 }
 
+/// Reads the branding form's fields and the logo file.
+async fn read_form(
+    form: &mut Multipart,
+    values: &mut BrandingSettings,
+    csrf: &mut String,
+    logo: &mut Option<Vec<u8>>,
+    remove_logo: &mut bool,
+) -> std::result::Result<(), axum::extract::multipart::MultipartError> {
+    while let Some(field) = form.next_field().await? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "logo" {
+            let bytes = field.bytes().await?;
+            if !bytes.is_empty() {
+                *logo = Some(bytes.to_vec());
+            }
+            continue;
+        }
+        let text = field.text().await?;
+        match name.as_str() {
+            "csrf_token" => *csrf = text,
+            "name" => values.name = text,
+            "accent_color" => values.accent_color = text,
+            "support_email" => values.support_email = text,
+            "return_url" => values.return_url = text,
+            "remove_logo" => *remove_logo = true,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct SavedQuery {
@@ -110,32 +141,37 @@ pub async fn save(
         .await?;
     let mut values = BrandingSettings::default();
     let (mut csrf, mut logo, mut remove_logo) = (String::new(), None::<Vec<u8>>, false);
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| Error::BadRequest(format!("the form could not be read: {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "logo" {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| Error::BadRequest(format!("the logo could not be read: {e}")))?;
-            if !bytes.is_empty() {
-                logo = Some(bytes.to_vec());
-            }
-            continue;
-        }
-        let text = field.text().await.unwrap_or_default();
-        match name.as_str() {
-            "csrf_token" => csrf = text,
-            "name" => values.name = text,
-            "accent_color" => values.accent_color = text,
-            "support_email" => values.support_email = text,
-            "return_url" => values.return_url = text,
-            "remove_logo" => remove_logo = true,
-            _ => {}
-        }
+    let read = read_form(
+        &mut form,
+        &mut values,
+        &mut csrf,
+        &mut logo,
+        &mut remove_logo,
+    )
+    .await;
+    if let Err(err) = read {
+        // a logo far over the limit stops the upload itself
+        let (status, message) = if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The logo is larger than 200 KB: export it smaller and upload it again.",
+            )
+        } else {
+            (
+                StatusCode::BAD_REQUEST,
+                "The form could not be read: try again.",
+            )
+        };
+        let values = values_of(&console.workspace);
+        return render(
+            &v,
+            &ctx,
+            &console,
+            status,
+            &values,
+            json!({ "errors": { "logo": message } }),
+        )
+        .await;
     }
     console.check_csrf(&csrf)?;
     if let Some(bytes) = &logo {

@@ -43,7 +43,7 @@ pub struct ProductCreate {
 pub async fn create_product(
     State(ctx): State<AppContext>,
     ApiWorkspace(ws): ApiWorkspace,
-    Json(body): Json<ProductCreate>,
+    axum::Json(body): axum::Json<ProductCreate>,
 ) -> Result<Response> {
     check_text(&[
         ("name", Some(&body.name)),
@@ -125,7 +125,7 @@ const fn one() -> i32 {
 pub async fn create_price(
     State(ctx): State<AppContext>,
     ApiWorkspace(ws): ApiWorkspace,
-    Json(body): Json<PriceCreate>,
+    axum::Json(body): axum::Json<PriceCreate>,
 ) -> Result<Response> {
     check_text(&[
         ("nickname", body.nickname.as_deref()),

@@ -89,7 +89,7 @@ fn address_text(a: Option<&Address>) -> Vec<(&'static str, Option<&str>)> {
 pub async fn create(
     State(ctx): State<AppContext>,
     ApiWorkspace(ws): ApiWorkspace,
-    Json(body): Json<CustomerCreate>,
+    axum::Json(body): axum::Json<CustomerCreate>,
 ) -> Result<Response> {
     let mut text = vec![
         ("email", Some(body.email.as_str())),
@@ -166,7 +166,7 @@ pub async fn update(
     State(ctx): State<AppContext>,
     ApiWorkspace(ws): ApiWorkspace,
     Path(id): Path<String>,
-    Json(body): Json<CustomerUpdate>,
+    axum::Json(body): axum::Json<CustomerUpdate>,
 ) -> Result<Response> {
     let customer = find::<customers::Entity>(&ctx, ws.id, &id, "customer").await?;
     let mut text = vec![("name", body.name.as_deref())];

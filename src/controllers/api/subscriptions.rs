@@ -93,7 +93,7 @@ const fn one() -> i32 {
 pub async fn create(
     State(ctx): State<AppContext>,
     ApiWorkspace(ws): ApiWorkspace,
-    Json(body): Json<SubscriptionCreate>,
+    axum::Json(body): axum::Json<SubscriptionCreate>,
 ) -> Result<Response> {
     check_text(&[
         ("customer", Some(&body.customer)),

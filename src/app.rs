@@ -63,6 +63,10 @@ impl Hooks for App {
         // Fail at boot, not on the first request, when settings are missing.
         let settings = Settings::from_context(&ctx)?;
         ctx.shared_store.insert(Authorizer::new().await?);
+        ctx.shared_store
+            .insert(controllers::api::rate_limit::ApiRateLimiter::new(
+                settings.api_requests_per_minute,
+            ));
         // Invoice PDFs go to disk (Loco's default storage keeps nothing).
         let dir = std::path::Path::new(&settings.storage_dir);
         let dir = std::fs::create_dir_all(dir)

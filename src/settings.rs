@@ -37,6 +37,14 @@ pub struct Settings {
     /// comma-separated (`PORTAL_TRUSTED_PROXIES`).
     #[serde(default)]
     pub trusted_proxies: String,
+    /// Merchant API requests one key may make per minute, per web node
+    /// (`PORTAL_API_RATE_LIMIT`).
+    #[serde(default = "default_api_requests_per_minute")]
+    pub api_requests_per_minute: u32,
+}
+
+fn default_api_requests_per_minute() -> u32 {
+    1000
 }
 
 fn default_storage_dir() -> String {

@@ -597,3 +597,49 @@ async fn line_breaks_in_one_line_fields_and_unknown_currencies_are_refused() {
     assert_eq!(named.status_code(), 422, "{}", named.text());
     assert!(named.json::<serde_json::Value>()["errors"]["name"].is_string());
 }
+
+#[tokio::test]
+async fn an_api_key_over_its_budget_gets_429_with_retry_after() {
+    let mut config = support::test_config().await;
+    config.settings.as_mut().unwrap()["api_requests_per_minute"] = 3.into();
+    let app = support::with_demo(support::boot_with(config, StartMode::ServerOnly).await).await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let auth = format!("Bearer {}", portal::demo::api_key(&support::secrets(ctx)));
+    for _ in 0..3 {
+        let ok = server
+            .get("/api/v1/customers")
+            .add_header("authorization", &auth)
+            .await;
+        assert_eq!(ok.status_code(), 200);
+    }
+    let limited = server
+        .get("/api/v1/customers")
+        .add_header("authorization", &auth)
+        .await;
+    assert_eq!(limited.status_code(), 429);
+    let wait: u64 = limited
+        .header("retry-after")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert_eq!(limited.json::<serde_json::Value>()["error"], "rate_limited");
+    // another workspace's key has its own budget
+    let globex = support::workspace(ctx, "globex").await;
+    let key = portal::models::api_keys::Model::create(
+        &ctx.db,
+        &support::secrets(ctx),
+        globex.id,
+        "app",
+        None,
+    )
+    .await
+    .unwrap();
+    let other = server
+        .get("/api/v1/customers")
+        .add_header("authorization", format!("Bearer {}", key.secret))
+        .await;
+    assert_eq!(other.status_code(), 200);
+}

@@ -77,8 +77,18 @@ pub async fn apply(request: Request, next: Next) -> Response {
         return answer;
     }
     if !api && status.is_server_error() && !is_html {
+        // Loco's generic JSON or a framework's text becomes our page; an
+        // answer of our own (the health check's 503 JSON) is left as it is
+        let (parts, body) = response.into_parts();
+        let bytes = to_bytes(body, MAX_BODY).await.unwrap_or_default();
+        let generic = !is_json
+            || serde_json::from_slice::<serde_json::Value>(&bytes)
+                .is_ok_and(|v| v["error"] == "internal_server_error");
+        if !generic {
+            return Response::from_parts(parts, bytes.into());
+        }
         let mut answer = server_error_page(status, &request_id);
-        keep_request_id(response.headers(), &mut answer);
+        keep_request_id(&parts.headers, &mut answer);
         return answer;
     }
     response

@@ -445,7 +445,7 @@ fn renewal(
         attempt: 1,
         idempotency_key: format!("renewal:{}:{}", sub.pid, start.timestamp()),
         period_start: Some(start),
-        period_end: Some(price.period_end(start)),
+        period_end: Some(price.period_end_from(sub.billing_anchor(), start)),
     }
 }
 
@@ -476,7 +476,7 @@ async fn renew_paid(
             .await?;
         invoices::Model::issue_for_charge(db, workspace_id, paid.id, start).await?;
         last_start = start;
-        start = price.period_end(start);
+        start = price.period_end_from(sub.billing_anchor(), start);
     }
     let mut current = sub.into_active_model();
     current.current_period_start = Set(last_start);

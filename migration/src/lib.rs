@@ -26,6 +26,7 @@ mod m20261125_000021_sandbox_session_tokens;
 mod m20261125_000022_deferred_jobs;
 mod m20261202_000023_mail_outbox;
 mod m20261202_000024_api_idempotency_keys;
+mod m20261202_000025_billing_anchor;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000022_deferred_jobs::Migration),
             Box::new(m20261202_000023_mail_outbox::Migration),
             Box::new(m20261202_000024_api_idempotency_keys::Migration),
+            Box::new(m20261202_000025_billing_anchor::Migration),
             // inject-above (do not remove this comment)
         ]
     }

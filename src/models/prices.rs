@@ -1,6 +1,6 @@
 //! A price: an amount in minor units and an ISO currency, charged every
 //! `interval_count` `interval`s, optionally after a free trial.
-use chrono::{DateTime, Days, FixedOffset, Months};
+use chrono::{DateTime, Datelike as _, FixedOffset, Months};
 use loco_rs::prelude::*;
 use serde::Deserialize;
 
@@ -213,17 +213,58 @@ impl Model {
         format!("alle {} {unit}", self.interval_count)
     }
 
-    /// The end of a billing period that starts at `start`. Month arithmetic
-    /// clamps to the month's last day (Jan 31 + 1 month = Feb 28/29).
+    /// The end of a first billing period that starts at `start` (which is
+    /// then the subscription's billing anchor).
     #[must_use]
     pub fn period_end(&self, start: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+        self.period_end_from(start, start)
+    }
+
+    /// The end of the period that starts at `start`, for a subscription whose
+    /// periods are counted from its billing `anchor`: the first
+    /// `anchor + k intervals` after `start`. Months are added to the anchor,
+    /// not to the previous period's end, so a subscription anchored on
+    /// January 31 renews on February 28 (29), March 31, April 30, as
+    /// Stripe's billing cycle anchor does; a day that a month lacks clamps to
+    /// its last day. Days and weeks are fixed lengths from the anchor.
+    #[must_use]
+    pub fn period_end_from(
+        &self,
+        anchor: DateTime<FixedOffset>,
+        start: DateTime<FixedOffset>,
+    ) -> DateTime<FixedOffset> {
         let count = u32::try_from(self.interval_count.max(1)).unwrap_or(1);
-        let end = match self.interval() {
-            Interval::Day => start.checked_add_days(Days::new(u64::from(count))),
-            Interval::Week => start.checked_add_days(Days::new(7 * u64::from(count))),
-            Interval::Month => start.checked_add_months(Months::new(count)),
-            Interval::Year => start.checked_add_months(Months::new(12 * count)),
+        let step_months = match self.interval() {
+            Interval::Day | Interval::Week => {
+                let days = i64::from(count)
+                    * if self.interval() == Interval::Week {
+                        7
+                    } else {
+                        1
+                    };
+                let step = chrono::TimeDelta::days(days);
+                let elapsed = start - anchor;
+                let steps = if elapsed < chrono::TimeDelta::zero() {
+                    0
+                } else {
+                    elapsed.num_seconds() / step.num_seconds() + 1
+                };
+                return anchor + step * i32::try_from(steps).unwrap_or(i32::MAX);
+            }
+            Interval::Month => count,
+            Interval::Year => 12 * count,
         };
-        end.unwrap_or(start)
+        // whole months from the anchor to the start, a step or so before the answer
+        let months_between = (start.year() - anchor.year()) * 12
+            + i32::try_from(start.month()).unwrap_or(0)
+            - i32::try_from(anchor.month()).unwrap_or(0);
+        let mut k = u32::try_from(months_between.max(0)).unwrap_or(0) / step_months;
+        loop {
+            match anchor.checked_add_months(Months::new(k * step_months)) {
+                Some(end) if end > start => return end,
+                Some(_) => k += 1,
+                None => return start,
+            }
+        }
     }
 }

@@ -152,7 +152,7 @@ pub async fn renew(
     let customer = customers::Model::find_in_workspace(db, workspace_id, sub.customer_id).await?;
     let price = prices::Model::find_in_workspace(db, workspace_id, sub.price_id).await?;
     let period_start = sub.current_period_end;
-    let period_end = price.period_end(period_start);
+    let period_end = price.period_end_from(sub.billing_anchor(), period_start);
     let attempt = sub.dunning_attempts + 1;
     let net = price
         .unit_price()

@@ -108,6 +108,8 @@ impl Model {
             current_period_end: Set(period_end),
             trial_end: Set(trial_end),
             next_renewal_at: Set(Some(period_end)),
+            // periods count from here: the start, or the end of the trial
+            billing_anchor: Set(Some(trial_end.unwrap_or(now))),
             ..Default::default()
         }
         .set_tenant(workspace_id)?;
@@ -227,6 +229,13 @@ impl Model {
     #[must_use]
     pub fn status(&self) -> Option<Status> {
         Status::parse(&self.status)
+    }
+
+    /// The moment this subscription's periods are counted from (see
+    /// `prices::Model::period_end_from`).
+    #[must_use]
+    pub fn billing_anchor(&self) -> DateTime<FixedOffset> {
+        self.billing_anchor.unwrap_or(self.current_period_start)
     }
 }
 

@@ -1,4 +1,4 @@
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, TimeZone, Utc};
 use loco_rs::model::ModelError;
 use portal::models::{
     prices::{self, NewPrice},
@@ -127,4 +127,82 @@ async fn periods_advance_by_calendar_months_and_clamp_at_month_end() {
         weekly.period_end(jan31).to_rfc3339(),
         "2027-02-14T09:00:00+00:00"
     );
+}
+
+/// The last day of a month.
+fn last_day(year: i32, month: u32) -> u32 {
+    let (y, m) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    Utc.with_ymd_and_hms(y, m, 1, 0, 0, 0)
+        .unwrap()
+        .checked_sub_days(chrono::Days::new(1))
+        .unwrap()
+        .day()
+}
+
+#[tokio::test]
+async fn periods_keep_their_billing_anchor_for_two_years() {
+    let boot = support::boot_with_demo().await;
+    let ctx = &boot.app_context;
+    let acme = support::workspace(ctx, "acme").await;
+    let product = products::Model::create(&ctx.db, acme.id, "Anchored", None)
+        .await
+        .unwrap();
+    for (interval, count, step_months, periods) in
+        [("month", 1, 1, 24), ("month", 3, 3, 8), ("year", 1, 12, 2)]
+    {
+        let price = prices::Model::create(
+            &ctx.db,
+            acme.id,
+            &price(product.id, 100, "USD", interval, count),
+        )
+        .await
+        .unwrap();
+        for (year, month, day) in [
+            (2027, 1, 28),
+            (2027, 1, 29),
+            (2027, 1, 30),
+            (2027, 1, 31),
+            (2028, 2, 29),
+            (2027, 8, 31),
+        ] {
+            let anchor = Utc
+                .with_ymd_and_hms(year, month, day, 9, 30, 0)
+                .unwrap()
+                .fixed_offset();
+            let mut start = anchor;
+            for n in 1..=periods {
+                let months = month - 1 + n * step_months;
+                let (y, m) = (year + i32::try_from(months / 12).unwrap(), months % 12 + 1);
+                let expected = Utc
+                    .with_ymd_and_hms(y, m, day.min(last_day(y, m)), 9, 30, 0)
+                    .unwrap()
+                    .fixed_offset();
+                let end = price.period_end_from(anchor, start);
+                assert_eq!(
+                    end, expected,
+                    "{interval}x{count} anchored {anchor}: period {n} from {start}"
+                );
+                // any moment inside the period ends it at the same time
+                let inside = start + chrono::Duration::hours(1);
+                assert_eq!(price.period_end_from(anchor, inside), expected);
+                assert_eq!(end.day(), day.min(last_day(y, m)));
+                start = end;
+            }
+        }
+    }
+    // a trial before the anchor: the first period ends on the anchor itself
+    let monthly =
+        prices::Model::create(&ctx.db, acme.id, &price(product.id, 100, "USD", "month", 1))
+            .await
+            .unwrap();
+    let anchor = Utc
+        .with_ymd_and_hms(2027, 3, 31, 0, 0, 0)
+        .unwrap()
+        .fixed_offset();
+    let before = anchor - chrono::Duration::days(14);
+    assert_eq!(monthly.period_end_from(anchor, before), anchor);
 }

@@ -363,3 +363,61 @@ async fn the_sweep_task_renews_what_is_due_and_is_safe_to_run_twice() {
         .iter()
         .all(|(_, id)| *id != sub.id));
 }
+
+#[tokio::test]
+async fn the_engine_renews_on_the_billing_anchor_after_a_short_month() {
+    use chrono::TimeZone;
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let gateway = sandbox(ctx);
+    let bob = support::customer(ctx, "acme", "bob@example.com").await;
+    let current = subscriptions::Model::list_for_customer(&ctx.db, bob.workspace_id, bob.id)
+        .await
+        .unwrap()
+        .remove(0);
+    let at = |m, d| {
+        chrono::Utc
+            .with_ymd_and_hms(2027, m, d, 12, 0, 0)
+            .unwrap()
+            .fixed_offset()
+    };
+    let sub = subscriptions::Model::start(
+        &ctx.db,
+        bob.workspace_id,
+        &subscriptions::NewSubscription {
+            customer_id: bob.id,
+            price_id: current.price_id,
+            quantity: 1,
+            payment_method_id: current.payment_method_id,
+        },
+        at(1, 31),
+    )
+    .await
+    .unwrap();
+    assert_eq!(sub.current_period_end, at(2, 28));
+    let mut ends = vec![];
+    for (m, d) in [(2, 28), (3, 31), (4, 30)] {
+        let outcome = renewals::renew(
+            &ctx.db,
+            &gateway,
+            sub.workspace_id,
+            sub.id,
+            at(m, d) + Duration::minutes(1),
+            None,
+        )
+        .await
+        .unwrap();
+        assert!(matches!(outcome, Renewal::Renewed { .. }), "{outcome:?}");
+        let renewed = subscriptions::Entity::find_by_id(sub.id)
+            .one(&ctx.db)
+            .await
+            .unwrap()
+            .unwrap();
+        ends.push(renewed.current_period_end);
+    }
+    assert_eq!(
+        ends,
+        [at(3, 31), at(4, 30), at(5, 31)],
+        "Jan 31 stays the 31st"
+    );
+}

@@ -26,6 +26,7 @@ pub struct Model {
     pub customer_id: i64,
     pub price_id: i64,
     pub payment_method_id: Option<i64>,
+    pub billing_anchor: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -79,6 +79,7 @@ pub async fn deliver_endpoint(
     db: &DatabaseConnection,
     http: &reqwest::Client,
     policy: crate::urls::Policy,
+    secrets: &crate::secrets::Secrets,
     workspace_id: i64,
     endpoint_id: i64,
     now: DateTime<FixedOffset>,
@@ -111,7 +112,7 @@ pub async fn deliver_endpoint(
                 continue;
             }
             progressed = true;
-            if send(db, http, policy, &endpoint, &event, delivery, now).await? {
+            if send(db, http, policy, secrets, &endpoint, &event, delivery, now).await? {
                 round.delivered += 1;
             } else {
                 round.failed += 1;
@@ -124,10 +125,12 @@ pub async fn deliver_endpoint(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn send(
     db: &DatabaseConnection,
     http: &reqwest::Client,
     policy: crate::urls::Policy,
+    secrets: &crate::secrets::Secrets,
     endpoint: &webhook_endpoints::Model,
     event: &events::Model,
     delivery: webhook_deliveries::Model,
@@ -142,7 +145,7 @@ async fn send(
     let id = event.webhook_id();
     let timestamp = chrono::Utc::now().timestamp();
     let body = body(event);
-    let signature = sign(&endpoint.secret, &id, timestamp, &body)?;
+    let signature = sign(&endpoint.signing_secret(secrets)?, &id, timestamp, &body)?;
     let response = http
         .post(&endpoint.url)
         .header("content-type", "application/json")

@@ -1,5 +1,5 @@
 //! Where a workspace wants its events delivered, and the secret that signs
-//! them (Standard Webhooks: `whsec_` + base64 of 32 random bytes).
+//! them (Standard Webhooks: `whsec_` + base64 of 32 random bytes), sealed at rest.
 use base64::Engine as _;
 use loco_rs::prelude::*;
 use rand::RngCore;
@@ -40,7 +40,38 @@ fn new_signing_secret() -> String {
     )
 }
 
+/// An endpoint just added, with its signing secret: shown to the merchant
+/// once; the row keeps it sealed.
+#[derive(Debug)]
+pub struct Created {
+    pub record: Model,
+    pub secret: String,
+}
+
+const SEAL_PURPOSE: &str = "webhook_signing_secret";
+
 impl Model {
+    /// The secret this endpoint's deliveries are signed with. Stored sealed
+    /// with the deployment key (the server must read it to sign, so a keyed
+    /// hash would not do); a row written before sealing holds it as is.
+    ///
+    /// # Errors
+    /// When the row was sealed under another `PORTAL_SECRET_KEY`.
+    pub fn signing_secret(&self, secrets: &crate::secrets::Secrets) -> Result<String> {
+        if self.secret.starts_with("whsec_") {
+            return Ok(self.secret.clone());
+        }
+        secrets
+            .open(SEAL_PURPOSE, &self.secret)
+            .and_then(|plain| String::from_utf8(plain).ok())
+            .ok_or_else(|| {
+                Error::string(
+                    "a webhook endpoint's signing secret cannot be opened with this \
+                     PORTAL_SECRET_KEY: it was sealed under another key",
+                )
+            })
+    }
+
     /// Adds an endpoint; `event_types` is a list, or empty for every event.
     /// The URL must be one this deployment may call (`urls::Policy`): in
     /// production an `https://` URL whose host resolves to public addresses.
@@ -49,11 +80,12 @@ impl Model {
     /// A validation error on `url` saying what is wrong with it.
     pub async fn create(
         db: &impl ConnectionTrait,
+        secrets: &crate::secrets::Secrets,
         workspace_id: i64,
         url: &str,
         event_types: &[&str],
         policy: crate::urls::Policy,
-    ) -> ModelResult<Self> {
+    ) -> ModelResult<Created> {
         let url = url.trim();
         crate::urls::check_webhook_target(url, policy)
             .await
@@ -63,16 +95,18 @@ impl Model {
         } else {
             event_types.join(",")
         };
-        Ok(ActiveModel {
+        let secret = new_signing_secret();
+        let record = ActiveModel {
             url: Set(url.to_string()),
-            secret: Set(new_signing_secret()),
+            secret: Set(secrets.seal(SEAL_PURPOSE, secret.as_bytes())),
             event_types: Set(types),
             enabled: Set(true),
             ..Default::default()
         }
         .set_tenant(workspace_id)?
         .insert(db)
-        .await?)
+        .await?;
+        Ok(Created { record, secret })
     }
 
     /// Enabled endpoints of the workspace that want `event_type`.

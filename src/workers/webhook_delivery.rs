@@ -11,6 +11,7 @@ pub struct WebhookDeliveryWorker {
     pub ctx: AppContext,
     http: reqwest::Client,
     policy: crate::urls::Policy,
+    secrets: crate::secrets::Secrets,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -22,13 +23,18 @@ pub struct WebhookDeliveryArgs {
 #[async_trait]
 impl BackgroundWorker<WebhookDeliveryArgs> for WebhookDeliveryWorker {
     fn build(ctx: &AppContext) -> Self {
-        let policy = crate::settings::Settings::from_context(ctx)
+        // settings were checked at boot (App::after_context)
+        let settings = crate::settings::Settings::from_context(ctx).ok();
+        let policy = settings
+            .as_ref()
             .map(|s| s.url_policy())
             .unwrap_or_default();
+        let secrets = settings.map_or_else(|| crate::secrets::Secrets::new(""), |s| s.secrets());
         Self {
             ctx: ctx.clone(),
             http: webhooks::client(policy).unwrap_or_default(),
             policy,
+            secrets,
         }
     }
 
@@ -37,6 +43,7 @@ impl BackgroundWorker<WebhookDeliveryArgs> for WebhookDeliveryWorker {
             &self.ctx.db,
             &self.http,
             self.policy,
+            &self.secrets,
             args.workspace_id,
             args.endpoint_id,
             Utc::now().fixed_offset(),

@@ -59,6 +59,7 @@ async fn publishing_an_event_queues_one_delivery_per_subscribed_endpoint() {
     let ada = support::customer(ctx, "acme", "ada@example.com").await;
     let all = webhook_endpoints::Model::create(
         &ctx.db,
+        &support::secrets(ctx),
         ada.workspace_id,
         "https://hooks.acme.test/all",
         &[],
@@ -68,6 +69,7 @@ async fn publishing_an_event_queues_one_delivery_per_subscribed_endpoint() {
     .unwrap();
     let only_charges = webhook_endpoints::Model::create(
         &ctx.db,
+        &support::secrets(ctx),
         ada.workspace_id,
         "https://hooks.acme.test/charges",
         &["charge.failed"],
@@ -76,8 +78,15 @@ async fn publishing_an_event_queues_one_delivery_per_subscribed_endpoint() {
     .await
     .unwrap();
     assert!(all.secret.starts_with("whsec_"));
+    assert!(!all.record.secret.contains(&all.secret), "sealed at rest");
+    assert_eq!(
+        all.record.signing_secret(&support::secrets(ctx)).unwrap(),
+        all.secret
+    );
+    let (all, only_charges) = (all.record, only_charges.record);
     let err = webhook_endpoints::Model::create(
         &ctx.db,
+        &support::secrets(ctx),
         ada.workspace_id,
         "not a url",
         &[],

@@ -117,13 +117,15 @@ async fn a_delivery_to_a_private_address_is_refused_at_delivery_time() {
     };
     let endpoint = webhook_endpoints::Model::create(
         &ctx.db,
+        &support::secrets(ctx),
         acme.id,
         "http://127.0.0.1:9/hooks",
         &[],
         allowed,
     )
     .await
-    .unwrap();
+    .unwrap()
+    .record;
     portal::models::events::Model::publish(
         &ctx.db,
         acme.id,
@@ -140,6 +142,7 @@ async fn a_delivery_to_a_private_address_is_refused_at_delivery_time() {
         &ctx.db,
         &http,
         strict,
+        &support::secrets(ctx),
         acme.id,
         endpoint.id,
         support::now(),

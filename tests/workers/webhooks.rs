@@ -80,8 +80,9 @@ async fn every_event_arrives_signed_once_and_in_order_despite_a_down_receiver() 
     let ada = support::customer(ctx, "acme", "ada@example.com").await;
     let bob = support::customer(ctx, "acme", "bob@example.com").await;
     let port = free_port();
-    let endpoint = webhook_endpoints::Model::create(
+    let created = webhook_endpoints::Model::create(
         &ctx.db,
+        &support::secrets(ctx),
         acme.id,
         &format!("http://127.0.0.1:{port}/hooks"),
         &[],
@@ -89,6 +90,7 @@ async fn every_event_arrives_signed_once_and_in_order_despite_a_down_receiver() 
     )
     .await
     .unwrap();
+    let endpoint = created.record.clone();
     // twelve events: ada's and bob's interleaved, two about no customer
     let mut published = Vec::new();
     for seq in 0..12 {
@@ -117,6 +119,7 @@ async fn every_event_arrives_signed_once_and_in_order_despite_a_down_receiver() 
         &ctx.db,
         &http,
         support::url_policy(ctx),
+        &support::secrets(ctx),
         acme.id,
         endpoint.id,
         now,
@@ -145,6 +148,7 @@ async fn every_event_arrives_signed_once_and_in_order_despite_a_down_receiver() 
         &ctx.db,
         &http,
         support::url_policy(ctx),
+        &support::secrets(ctx),
         acme.id,
         endpoint.id,
         now,
@@ -155,7 +159,7 @@ async fn every_event_arrives_signed_once_and_in_order_despite_a_down_receiver() 
     // a worker claims one of bob's events and dies before sending it
     let log = std::env::temp_dir().join(format!("portal_webhooks_{port}.jsonl"));
     let _ = std::fs::remove_file(&log);
-    let mut receiver = start_receiver(port, &endpoint.secret, &log);
+    let mut receiver = start_receiver(port, &created.secret, &log);
     now += Duration::minutes(6);
     let bobs_first = deliveries(&app, &endpoint)
         .await
@@ -172,6 +176,7 @@ async fn every_event_arrives_signed_once_and_in_order_despite_a_down_receiver() 
             &ctx.db,
             &http,
             support::url_policy(ctx),
+            &support::secrets(ctx),
             acme.id,
             endpoint.id,
             now,
@@ -242,8 +247,9 @@ async fn a_delivery_gives_up_after_about_a_day_and_resend_brings_it_back() {
     let ctx = &app.app_context;
     let acme = support::workspace(ctx, "acme").await;
     // nothing listens on this port
-    let endpoint = webhook_endpoints::Model::create(
+    let created = webhook_endpoints::Model::create(
         &ctx.db,
+        &support::secrets(ctx),
         acme.id,
         &format!("http://127.0.0.1:{}/gone", free_port()),
         &["test.once"],
@@ -251,6 +257,7 @@ async fn a_delivery_gives_up_after_about_a_day_and_resend_brings_it_back() {
     )
     .await
     .unwrap();
+    let endpoint = created.record.clone();
     let started = support::now();
     events::Model::publish(&ctx.db, acme.id, "test.once", None, json!({}))
         .await
@@ -273,6 +280,7 @@ async fn a_delivery_gives_up_after_about_a_day_and_resend_brings_it_back() {
             &ctx.db,
             &http,
             support::url_policy(ctx),
+            &support::secrets(ctx),
             acme.id,
             endpoint.id,
             now,

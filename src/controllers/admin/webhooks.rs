@@ -79,10 +79,10 @@ pub async fn create(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .collect();
-    let policy = crate::settings::Settings::from_context(&ctx)?.url_policy();
-    match webhook_endpoints::Model::create(&ctx.db, console.workspace.id, &form.url, &types, policy).await {
-        Ok(endpoint) => {
-            hooks_page(&v, &ctx, &console, StatusCode::CREATED, json!({ "secret": endpoint.secret, "secret_url": endpoint.url })).await
+    let settings = crate::settings::Settings::from_context(&ctx)?;
+    match webhook_endpoints::Model::create(&ctx.db, &settings.secrets(), console.workspace.id, &form.url, &types, settings.url_policy()).await {
+        Ok(created) => {
+            hooks_page(&v, &ctx, &console, StatusCode::CREATED, json!({ "secret": created.secret, "secret_url": created.record.url })).await
         }
         Err(err) => match crate::models::field_errors(&err) {
             Some(errors) => hooks_page(&v, &ctx, &console, StatusCode::UNPROCESSABLE_ENTITY,

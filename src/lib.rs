@@ -1,5 +1,6 @@
 pub mod access;
 pub mod app;
+pub mod capabilities;
 pub mod controllers;
 pub mod demo;
 pub mod gateway;

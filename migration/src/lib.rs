@@ -27,6 +27,7 @@ mod m20261125_000022_deferred_jobs;
 mod m20261202_000023_mail_outbox;
 mod m20261202_000024_api_idempotency_keys;
 mod m20261202_000025_billing_anchor;
+mod m20261202_000026_subscription_decisions;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000023_mail_outbox::Migration),
             Box::new(m20261202_000024_api_idempotency_keys::Migration),
             Box::new(m20261202_000025_billing_anchor::Migration),
+            Box::new(m20261202_000026_subscription_decisions::Migration),
             // inject-above (do not remove this comment)
         ]
     }

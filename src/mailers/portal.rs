@@ -15,7 +15,8 @@ use serde_json::json;
 use super::dev_outbox;
 use crate::{
     models::{
-        charges, customers, invoices, sign_in_tokens, sign_in_tokens::VALIDITY_MINUTES, workspaces,
+        charges, customers, invoices, sign_in_tokens, sign_in_tokens::VALIDITY_MINUTES,
+        subscriptions, workspaces,
     },
     settings::Settings,
     workers::mail_delivery::MailDeliveryWorker,
@@ -26,6 +27,8 @@ static EMAIL_CHANGE: Dir<'_> = include_dir!("src/mailers/portal/email_change");
 static RECEIPT: Dir<'_> = include_dir!("src/mailers/portal/receipt");
 static PAYMENT_FAILED: Dir<'_> = include_dir!("src/mailers/portal/payment_failed");
 static INVOICE_READY: Dir<'_> = include_dir!("src/mailers/portal/invoice_ready");
+static SUBSCRIPTION_CANCELLED: Dir<'_> = include_dir!("src/mailers/portal/subscription_cancelled");
+static SUBSCRIPTION_KEPT: Dir<'_> = include_dir!("src/mailers/portal/subscription_kept");
 
 pub struct PortalMailer;
 
@@ -266,6 +269,71 @@ impl PortalMailer {
                 "cancelled": cancelled,
                 "url": url,
                 "minutes": VALIDITY_MINUTES,
+            }),
+        )
+        .await
+    }
+
+    /// A cancellation, confirmed: when the subscription ends (at the period's
+    /// end, with the way back, or now) and that nothing more is charged.
+    ///
+    /// # Errors
+    /// When the template fails or the mail cannot be queued.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn subscription_cancelled(
+        ctx: &AppContext,
+        settings: &Settings,
+        workspace: &workspaces::Model,
+        customer: &customers::Model,
+        subscription: &subscriptions::Model,
+        plan: &str,
+        lang: &str,
+    ) -> Result<()> {
+        let base = settings.public_url.trim_end_matches('/');
+        Self::send(
+            ctx,
+            &SUBSCRIPTION_CANCELLED,
+            settings,
+            workspace,
+            &customer.email,
+            lang,
+            json!({
+                "name": customer.name,
+                "plan": plan,
+                "now": !subscription.cancel_at_period_end,
+                "ends_on": crate::locale::date(subscription.current_period_end, lang),
+                "portal_url": format!("{base}/portal/{}/subscriptions/{}", workspace.slug, subscription.id),
+            }),
+        )
+        .await
+    }
+
+    /// A scheduled cancellation undone: the subscription renews as before.
+    ///
+    /// # Errors
+    /// When the template fails or the mail cannot be queued.
+    pub async fn subscription_kept(
+        ctx: &AppContext,
+        settings: &Settings,
+        workspace: &workspaces::Model,
+        customer: &customers::Model,
+        subscription: &subscriptions::Model,
+        plan: &str,
+        lang: &str,
+    ) -> Result<()> {
+        let base = settings.public_url.trim_end_matches('/');
+        Self::send(
+            ctx,
+            &SUBSCRIPTION_KEPT,
+            settings,
+            workspace,
+            &customer.email,
+            lang,
+            json!({
+                "name": customer.name,
+                "plan": plan,
+                "renews_on": crate::locale::date(subscription.current_period_end, lang),
+                "portal_url": format!("{base}/portal/{}/subscriptions/{}", workspace.slug, subscription.id),
             }),
         )
         .await

@@ -41,6 +41,9 @@ pub enum Renewal {
     },
     /// Another run already settled this attempt.
     AlreadySettled,
+    /// The customer had cancelled at period end: the period ended, nothing
+    /// was charged, the subscription is cancelled.
+    Ended,
 }
 
 /// A settled renewal attempt with what its follow-ups (the invoice PDF, the
@@ -147,6 +150,9 @@ pub async fn renew(
         .ok_or(Error::NotFound)?;
     if !is_due(&sub, now) {
         return Ok(Renewal::NotDue);
+    }
+    if sub.cancel_at_period_end {
+        return end_at_period_end(db, &sub, now).await;
     }
     let workspace = workspaces::Model::find_by_id(db, workspace_id).await?;
     let customer = customers::Model::find_in_workspace(db, workspace_id, sub.customer_id).await?;
@@ -256,6 +262,46 @@ pub async fn renew(
         retry_at,
         cancelled,
     })
+}
+
+/// Ends a subscription whose customer cancelled at period end, instead of
+/// charging its next period (a trial cancelled this way is never charged).
+async fn end_at_period_end(
+    db: &DatabaseConnection,
+    sub: &subscriptions::Model,
+    now: DateTime<FixedOffset>,
+) -> Result<Renewal> {
+    use subscriptions::Column;
+    let txn = crate::models::write_transaction(db).await?;
+    let ended = subscriptions::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(Status::Cancelled.as_str()))
+        .col_expr(
+            Column::CancelledAt,
+            Expr::value(Some(sub.current_period_end)),
+        )
+        .col_expr(
+            Column::NextRenewalAt,
+            Expr::value(Option::<DateTime<FixedOffset>>::None),
+        )
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .in_tenant(sub.workspace_id)
+        .filter(unchanged_since(sub))
+        .filter(Column::CancelAtPeriodEnd.eq(true))
+        .exec(&txn)
+        .await?;
+    if ended.rows_affected == 0 {
+        return Ok(Renewal::AlreadySettled);
+    }
+    events::Model::publish(
+        &txn,
+        sub.workspace_id,
+        "subscription.cancelled",
+        Some(sub.customer_id),
+        json!({ "subscription": sub.pid, "ended_at": sub.current_period_end, "cancellation_reason": sub.cancellation_reason }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Renewal::Ended)
 }
 
 async fn plan_name(

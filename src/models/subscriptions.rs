@@ -2,6 +2,7 @@
 //! payment method that pays upcoming renewals.
 use chrono::{DateTime, Days, FixedOffset};
 use loco_rs::prelude::*;
+use sea_orm::sea_query::Expr;
 
 pub use super::_entities::subscriptions::{self, ActiveModel, Column, Entity, Model};
 
@@ -38,6 +39,31 @@ impl Status {
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == value)
     }
+}
+
+/// Why customers cancel: the short list the portal offers (plus free text).
+pub const CANCELLATION_REASONS: [&str; 6] = [
+    "too_expensive",
+    "missing_features",
+    "switched_service",
+    "not_using",
+    "temporary",
+    "other",
+];
+
+/// A customer's (or merchant's) decision to stop a subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancellation<'a> {
+    /// Keeps running until the paid period ends, then stops; never charged again.
+    AtPeriodEnd {
+        reason: Option<&'a str>,
+        comment: Option<&'a str>,
+    },
+    /// Ends now, without a refund.
+    Now {
+        reason: Option<&'a str>,
+        comment: Option<&'a str>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -229,6 +255,186 @@ impl Model {
     #[must_use]
     pub fn status(&self) -> Option<Status> {
         Status::parse(&self.status)
+    }
+
+    /// Can this subscription still be cancelled (it is running)?
+    #[must_use]
+    pub fn is_cancellable(&self) -> bool {
+        matches!(
+            self.status(),
+            Some(Status::Active | Status::Trialing | Status::PastDue)
+        )
+    }
+
+    /// Records a cancellation: scheduled for the period's end (the renewal
+    /// sweep then ends it instead of charging), or effective now. The audit
+    /// trail keeps the reason; `subscription.updated` (scheduled) or
+    /// `subscription.cancelled` (now) goes to the webhooks; all in one
+    /// transaction. Cancelling what is already scheduled or ended changes
+    /// nothing (a second click).
+    ///
+    /// # Errors
+    /// `Message` for an unknown reason or a subscription that has ended or
+    /// is past due (scheduling needs a paid period); a database error.
+    pub async fn cancel(
+        self,
+        db: &DatabaseConnection,
+        cancellation: Cancellation<'_>,
+        actor: super::audit_events::Actor,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Self> {
+        let (reason, comment, at_period_end) = match cancellation {
+            Cancellation::AtPeriodEnd { reason, comment } => (reason, comment, true),
+            Cancellation::Now { reason, comment } => (reason, comment, false),
+        };
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if reason.is_some_and(|r| !CANCELLATION_REASONS.contains(&r)) {
+            return Err(ModelError::Message(
+                "Choose one of the reasons listed.".into(),
+            ));
+        }
+        let comment: Option<String> = comment
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| c.chars().take(1000).collect());
+        let scheduled_already = at_period_end && self.cancel_at_period_end;
+        if !self.is_cancellable() || scheduled_already {
+            return Ok(self);
+        }
+        if at_period_end && self.status() == Some(Status::PastDue) {
+            return Err(ModelError::Message(
+                "A subscription whose last payment failed ends now or once it is paid.".into(),
+            ));
+        }
+        let txn = super::write_transaction(db).await?;
+        let mut update = Entity::update_many()
+            .col_expr(Column::CancellationReason, Expr::value(reason))
+            .col_expr(Column::CancellationComment, Expr::value(comment.clone()))
+            .col_expr(Column::UpdatedAt, Expr::value(now));
+        update = if at_period_end {
+            update.col_expr(Column::CancelAtPeriodEnd, Expr::value(true))
+        } else {
+            update
+                .col_expr(Column::Status, Expr::value(Status::Cancelled.as_str()))
+                .col_expr(Column::CancelledAt, Expr::value(Some(now)))
+                .col_expr(
+                    Column::NextRenewalAt,
+                    Expr::value(Option::<DateTime<FixedOffset>>::None),
+                )
+                .col_expr(
+                    Column::NextRetryAt,
+                    Expr::value(Option::<DateTime<FixedOffset>>::None),
+                )
+        };
+        // first of two clicks wins: only a running, unscheduled row moves
+        let moved = update
+            .in_tenant(self.workspace_id)
+            .filter(Column::Id.eq(self.id))
+            .filter(Column::Status.eq(self.status.clone()))
+            .filter(Column::CancelAtPeriodEnd.eq(self.cancel_at_period_end))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected == 0 {
+            txn.commit().await?;
+            return Ok(Entity::find_by_id(self.id).one(db).await?.unwrap_or(self));
+        }
+        let (action, event, ends_at) = if at_period_end {
+            (
+                "subscription.cancellation_scheduled",
+                "subscription.updated",
+                self.current_period_end,
+            )
+        } else {
+            ("subscription.cancelled", "subscription.cancelled", now)
+        };
+        super::audit_events::Model::record(
+            &txn,
+            self.workspace_id,
+            actor,
+            "subscription",
+            self.id,
+            action,
+            serde_json::json!({ "reason": reason, "comment": comment, "ends_at": ends_at }),
+            None,
+        )
+        .await?;
+        super::events::Model::publish(
+            &txn,
+            self.workspace_id,
+            event,
+            Some(self.customer_id),
+            serde_json::json!({
+                "subscription": self.pid,
+                "cancel_at_period_end": at_period_end,
+                "ends_at": ends_at,
+                "cancellation_reason": reason,
+            }),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Entity::find_by_id(self.id).one(db).await?.unwrap_or(self))
+    }
+
+    /// Undoes a scheduled cancellation before the period ends ("Keep my
+    /// subscription"): it renews as before. Returns it unchanged when
+    /// nothing was scheduled.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn keep(
+        self,
+        db: &DatabaseConnection,
+        actor: super::audit_events::Actor,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Self> {
+        if !self.cancel_at_period_end || !self.is_cancellable() {
+            return Ok(self);
+        }
+        let txn = super::write_transaction(db).await?;
+        let moved = Entity::update_many()
+            .col_expr(Column::CancelAtPeriodEnd, Expr::value(false))
+            .col_expr(
+                Column::CancellationReason,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                Column::CancellationComment,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(Column::UpdatedAt, Expr::value(now))
+            .in_tenant(self.workspace_id)
+            .filter(Column::Id.eq(self.id))
+            .filter(Column::CancelAtPeriodEnd.eq(true))
+            .filter(Column::Status.eq(self.status.clone()))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected == 1 {
+            super::audit_events::Model::record(
+                &txn,
+                self.workspace_id,
+                actor,
+                "subscription",
+                self.id,
+                "subscription.cancellation_undone",
+                serde_json::json!({ "renews_at": self.next_renewal_at }),
+                None,
+            )
+            .await?;
+            super::events::Model::publish(
+                &txn,
+                self.workspace_id,
+                "subscription.updated",
+                Some(self.customer_id),
+                serde_json::json!({
+                    "subscription": self.pid,
+                    "cancel_at_period_end": false,
+                    "renews_at": self.next_renewal_at,
+                }),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(Entity::find_by_id(self.id).one(db).await?.unwrap_or(self))
     }
 
     /// The moment this subscription's periods are counted from (see

@@ -258,6 +258,8 @@ pub struct PortalSettings {
     pub profile_edit_marketing: bool,
     pub dunning_retry_days: String,
     pub dunning_final_action: String,
+    /// the subscription decisions customers may make (`crate::capabilities`)
+    pub capabilities: std::collections::BTreeMap<String, bool>,
 }
 
 impl From<&Model> for PortalSettings {
@@ -277,6 +279,10 @@ impl From<&Model> for PortalSettings {
             profile_edit_marketing: w.profile_edit_marketing,
             dunning_retry_days: w.dunning_retry_days.clone(),
             dunning_final_action: w.dunning_final_action.clone(),
+            capabilities: crate::capabilities::current(w)
+                .into_iter()
+                .map(|(c, on)| (c.key().to_string(), on))
+                .collect(),
         }
     }
 }
@@ -383,6 +389,11 @@ impl Model {
         w.profile_edit_marketing = Set(s.profile_edit_marketing);
         w.dunning_retry_days = Set(s.dunning_retry_days.replace(' ', ""));
         w.dunning_final_action = Set(final_action.to_string());
+        let capabilities: Vec<_> = crate::capabilities::Capability::ALL
+            .into_iter()
+            .map(|c| (c, s.capabilities.get(c.key()).copied().unwrap_or(false)))
+            .collect();
+        w.capabilities = Set(crate::capabilities::encode(&capabilities));
         Ok(w.update(db).await?)
     }
 }

@@ -115,6 +115,11 @@ pub struct Subscription {
     pub trial_end: Option<DateTime<FixedOffset>>,
     pub next_renewal_at: Option<DateTime<FixedOffset>>,
     pub cancelled_at: Option<DateTime<FixedOffset>>,
+    /// ends at `current_period_end` instead of renewing
+    pub cancel_at_period_end: bool,
+    /// why it was cancelled: `too_expensive`, `missing_features`,
+    /// `switched_service`, `not_using`, `temporary` or `other`
+    pub cancellation_reason: Option<String>,
     pub payment_method: Option<Uuid>,
 }
 
@@ -137,6 +142,8 @@ impl Subscription {
             trial_end: s.trial_end,
             next_renewal_at: s.next_renewal_at,
             cancelled_at: s.cancelled_at,
+            cancel_at_period_end: s.cancel_at_period_end,
+            cancellation_reason: s.cancellation_reason.clone(),
             payment_method,
         }
     }

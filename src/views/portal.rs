@@ -49,6 +49,8 @@ pub struct SubscriptionRow {
     pub next_renewal: Option<String>,
     /// ISO date for `<time datetime>`
     pub next_renewal_iso: Option<String>,
+    /// the date a scheduled cancellation takes effect
+    pub cancels_on: Option<String>,
 }
 
 impl SubscriptionRow {
@@ -78,6 +80,9 @@ impl SubscriptionRow {
                     next_renewal_iso: s
                         .next_renewal_at
                         .map(|at| at.format("%Y-%m-%d").to_string()),
+                    cancels_on: s
+                        .cancel_at_period_end
+                        .then(|| locale::date(s.current_period_end, lang)),
                 })
             })
             .collect())
@@ -176,6 +181,10 @@ pub struct SubscriptionDetail {
     pub period_start: String,
     pub period_end: String,
     pub next_renewal: Option<String>,
+    /// the date a scheduled cancellation takes effect
+    pub cancels_on: Option<String>,
+    /// may the customer still cancel it (it is running and not scheduled)?
+    pub cancellable: bool,
     pub renewal_method: Option<MethodRow>,
     pub history: Vec<RenewalAttempt>,
 }
@@ -231,6 +240,10 @@ impl SubscriptionDetail {
             period_start: locale::date(sub.current_period_start, lang),
             period_end: locale::date(sub.current_period_end, lang),
             next_renewal: sub.next_renewal_at.map(|at| locale::date(at, lang)),
+            cancels_on: sub
+                .cancel_at_period_end
+                .then(|| locale::date(sub.current_period_end, lang)),
+            cancellable: sub.is_cancellable() && !sub.cancel_at_period_end,
             renewal_method: row(sub.payment_method_id),
             history: history
                 .iter()

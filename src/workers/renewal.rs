@@ -85,7 +85,7 @@ impl BackgroundWorker<RenewalArgs> for RenewalWorker {
                 )
                 .await
             }
-            Renewal::NotDue | Renewal::AlreadySettled => Ok(()),
+            Renewal::NotDue | Renewal::AlreadySettled | Renewal::Ended => Ok(()),
         }
     }
 }

@@ -102,3 +102,38 @@ test('ada moves a subscription\'s renewals to her PayPal account', async () => {
   assert.match(await paysWith.textContent(), /Visa •••• 4242/);
   await context.close();
 });
+
+test('ada cancels her active subscription at period end with a reason, then keeps it', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const email = 'ada@example.com';
+  await signIn(page, email, 'acme');
+  await page.getByRole('link', { name: 'Cloud Pro' }).click();
+  await page.getByRole('heading', { name: 'Cloud Pro', level: 1 }).waitFor();
+  const sent = mailCount(email);
+  await page.getByRole('link', { name: 'Cancel subscription' }).click();
+  await page.getByRole('heading', { name: 'Cancel Cloud Pro?' }).waitFor();
+  await page.getByText('will not be charged again', { exact: false }).waitFor();
+  await audit(page, 'the cancellation confirmation');
+  await page.getByLabel('Why are you cancelling? (optional)').selectOption('too_expensive');
+  await page.getByLabel('Anything you would like to tell us? (optional)').fill('A cheaper plan would keep me.');
+  await page.getByRole('button', { name: 'Cancel subscription' }).click();
+  await page.getByText('Your subscription is cancelled.', { exact: false }).waitFor();
+  await page.getByText(/Cancels on \w{3} \d{1,2}, \d{4}/).waitFor();
+  await audit(page, 'the subscription page with a scheduled cancellation');
+  const cancelled = await waitForMail(email, sent + 1);
+  assert.match(cancelled, /stays active until/);
+
+  await page.getByRole('link', { name: /All subscriptions/ }).click();
+  const item = page.getByRole('listitem').filter({ hasText: 'Cloud Pro' });
+  await item.getByText(/Cancels on/).waitFor();
+  await audit(page, 'the subscriptions list with a scheduled cancellation');
+
+  await page.getByRole('link', { name: 'Cloud Pro' }).click();
+  await page.getByRole('button', { name: 'Keep my subscription' }).click();
+  await page.getByText('Your subscription continues.', { exact: false }).waitFor();
+  assert.equal(await page.getByText(/Cancels on/).count(), 0);
+  await page.getByRole('link', { name: 'Cancel subscription' }).waitFor();
+  await waitForMail(email, sent + 2);
+  await context.close();
+});

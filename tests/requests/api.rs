@@ -428,6 +428,7 @@ async fn the_openapi_document_describes_every_route() {
         "/api/v1/subscriptions",
         "/api/v1/subscriptions/{id}",
         "/api/v1/subscriptions/{id}/cancel",
+        "/api/v1/subscriptions/{id}/resume",
         "/api/v1/charges",
         "/api/v1/charges/{id}",
         "/api/v1/invoices",
@@ -437,4 +438,68 @@ async fn the_openapi_document_describes_every_route() {
         assert!(paths.contains_key(path), "{path} in the OpenAPI document");
     }
     assert!(doc["components"]["securitySchemes"]["secret_key"].is_object());
+}
+
+#[tokio::test]
+async fn a_subscription_is_cancelled_at_period_end_and_resumed_by_the_api() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let api = Api::new(&app).await;
+    let bob = support::customer(ctx, "acme", "bob@example.com").await;
+    let subs: serde_json::Value = api
+        .get(&format!("/api/v1/subscriptions?customer={}", bob.pid))
+        .await
+        .json();
+    let id = subs["data"][0]["id"].as_str().unwrap().to_string();
+
+    let bad = api
+        .post(
+            &format!("/api/v1/subscriptions/{id}/cancel"),
+            json!({ "at_period_end": true, "reason": "bored" }),
+        )
+        .await;
+    assert_eq!(bad.status_code(), 422, "{}", bad.text());
+    assert!(bad.json::<serde_json::Value>()["errors"]["reason"].is_string());
+
+    let scheduled = api
+        .post(
+            &format!("/api/v1/subscriptions/{id}/cancel"),
+            json!({ "at_period_end": true, "reason": "switched_service" }),
+        )
+        .await;
+    assert_eq!(scheduled.status_code(), 200, "{}", scheduled.text());
+    let body: serde_json::Value = scheduled.json();
+    assert_eq!(body["status"], "active");
+    assert_eq!(body["cancel_at_period_end"], true);
+    assert_eq!(body["cancellation_reason"], "switched_service");
+    let outbox = portal::models::events::Model::list_recent(&ctx.db, bob.workspace_id, 1)
+        .await
+        .unwrap();
+    assert_eq!(outbox[0].event_type, "subscription.updated");
+
+    let resumed = api
+        .post(&format!("/api/v1/subscriptions/{id}/resume"), json!({}))
+        .await;
+    assert_eq!(resumed.status_code(), 200, "{}", resumed.text());
+    let body: serde_json::Value = resumed.json();
+    assert_eq!(body["cancel_at_period_end"], false);
+    assert_eq!(body["cancellation_reason"], serde_json::Value::Null);
+
+    // another workspace's subscription does not exist for this key
+    let globex = support::customer(ctx, "globex", "ada@example.com").await;
+    let theirs = portal::models::subscriptions::Model::list_for_customer(
+        &ctx.db,
+        globex.workspace_id,
+        globex.id,
+    )
+    .await
+    .unwrap()
+    .remove(0);
+    let res = api
+        .post(
+            &format!("/api/v1/subscriptions/{}/resume", theirs.pid),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status_code(), 404);
 }

@@ -642,3 +642,41 @@ async fn an_admin_rebrands_the_portal_with_a_logo_and_bad_input_saves_nothing() 
     res.assert_status(StatusCode::FORBIDDEN);
     assert_eq!(support::workspace(ctx, "acme").await.name, "Acme Cloud Co");
 }
+
+#[tokio::test]
+async fn the_owner_lets_customers_cancel_immediately_and_stops_cancellation_at_period_end() {
+    use portal::capabilities::Capability;
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let acme = support::workspace(ctx, "acme").await;
+    assert!(
+        Capability::CancelAtPeriodEnd.allowed(&acme),
+        "on by default"
+    );
+    assert!(
+        !Capability::CancelImmediately.allowed(&acme),
+        "off by default"
+    );
+    let owner = app.server();
+    support::console_sign_in(&owner, ctx, demo::OWNER_EMAIL).await;
+    let (html, fields) = settings_form(&app, &owner).await;
+    assert!(
+        html.contains("Cancel a subscription immediately (no refund)"),
+        "{html}"
+    );
+    let mut changed: Vec<_> = fields
+        .into_iter()
+        .filter(|(name, _)| name != "capability_cancel_at_period_end")
+        .collect();
+    changed.push(("capability_cancel_immediately".into(), "on".into()));
+    owner
+        .post("/admin/acme/settings")
+        .form(&changed)
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let acme = support::workspace(ctx, "acme").await;
+    assert!(!Capability::CancelAtPeriodEnd.allowed(&acme));
+    assert!(Capability::CancelImmediately.allowed(&acme));
+    // the other switches kept their values
+    assert!(acme.section_payment_methods && acme.allow_payment_retry);
+}

@@ -1,5 +1,6 @@
 mod api;
 mod billing;
+mod cancellation;
 mod console;
 mod emails;
 mod gateway_contract;

@@ -4,6 +4,8 @@
 use axum::http::StatusCode;
 use loco_rs::prelude::*;
 
+use crate::capabilities::Capability;
+
 use crate::controllers::portal::session::with;
 use serde::Deserialize;
 use serde_json::json;
@@ -44,6 +46,14 @@ struct FormSettings {
     profile_edit_marketing: Option<String>,
     dunning_retry_days: String,
     dunning_final_action: String,
+    /// `capability_<key>` checkboxes (`crate::capabilities`)
+    #[serde(flatten)]
+    rest: std::collections::HashMap<String, String>,
+}
+
+/// The form field of a capability's checkbox.
+fn capability_field(c: Capability) -> String {
+    format!("capability_{}", c.key())
 }
 
 impl From<FormSettings> for PortalSettings {
@@ -63,6 +73,15 @@ impl From<FormSettings> for PortalSettings {
             profile_edit_marketing: f.profile_edit_marketing.is_some(),
             dunning_retry_days: f.dunning_retry_days,
             dunning_final_action: f.dunning_final_action,
+            capabilities: Capability::ALL
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.key().to_string(),
+                        f.rest.contains_key(&capability_field(c)),
+                    )
+                })
+                .collect(),
         }
     }
 }
@@ -117,7 +136,7 @@ async fn render(
 ) -> Result<Response> {
     let mut data = console.layout(ctx, "settings").await?;
     let checked = json!(values);
-    let groups: Vec<_> = GROUPS
+    let mut groups: Vec<_> = GROUPS
         .iter()
         .map(|(legend, fields)| {
             let fields: Vec<_> = fields
@@ -127,6 +146,20 @@ async fn render(
             json!({ "legend": legend, "fields": fields })
         })
         .collect();
+    let decisions: Vec<_> = Capability::ALL
+        .into_iter()
+        .map(|c| {
+            json!({
+                "name": capability_field(c),
+                "label": c.label(),
+                "checked": values.capabilities.get(c.key()).copied().unwrap_or(false),
+            })
+        })
+        .collect();
+    groups.insert(
+        2,
+        json!({ "legend": "Decisions customers may make about a subscription", "fields": decisions }),
+    );
     data["groups"] = json!(groups);
     data["errors"] = json!({});
     data["saved"] = json!(false);

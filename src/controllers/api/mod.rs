@@ -352,7 +352,7 @@ impl Modify for Complete {
     paths(
         customers::list, customers::create, customers::show, customers::update, customers::portal_link,
         catalog::list_products, catalog::create_product, catalog::list_prices, catalog::create_price,
-        subscriptions::list, subscriptions::create, subscriptions::show, subscriptions::cancel,
+        subscriptions::list, subscriptions::create, subscriptions::show, subscriptions::cancel, subscriptions::resume,
         billing::payment_methods, billing::list_charges, billing::show_charge,
         billing::list_invoices, billing::show_invoice, billing::invoice_pdf,
     ),
@@ -396,6 +396,7 @@ pub fn routes() -> Routes {
         )
         .add("/subscriptions/{id}", get(subscriptions::show))
         .add("/subscriptions/{id}/cancel", post(subscriptions::cancel))
+        .add("/subscriptions/{id}/resume", post(subscriptions::resume))
         .add("/charges", get(billing::list_charges))
         .add("/charges/{id}", get(billing::show_charge))
         .add("/invoices", get(billing::list_invoices))

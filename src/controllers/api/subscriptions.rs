@@ -1,4 +1,4 @@
-//! `/api/v1/subscriptions`: start, read, list, cancel.
+//! `/api/v1/subscriptions`: start, read, list, cancel (now or at period end), resume.
 use axum::http::StatusCode;
 use chrono::Utc;
 use loco_rs::prelude::*;
@@ -8,8 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::{check_text, find, invalid_field, model_error, page, ApiWorkspace, Paging};
 use crate::{
     models::{
+        audit_events::Actor,
         customers, payment_methods, prices,
-        subscriptions::{self, NewSubscription, Status},
+        subscriptions::{self, Cancellation, NewSubscription, Status},
     },
     views::api::{ApiError, List, Subscription},
 };
@@ -154,24 +155,92 @@ pub async fn show(
     format::json(view(&ctx, ws.id, &sub).await?)
 }
 
-/// Cancel a subscription now; it will not renew again. Cancelling a
-/// cancelled subscription returns it unchanged.
+/// How to cancel (the body is optional: no body cancels now).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CancelRequest {
+    /// end at the end of the paid period instead of now
+    pub at_period_end: bool,
+    /// `too_expensive`, `missing_features`, `switched_service`, `not_using`,
+    /// `temporary` or `other`
+    pub reason: Option<String>,
+    /// free text from the customer, up to 1000 characters
+    pub comment: Option<String>,
+}
+
+/// Cancel a subscription: now (it will not renew again), or with
+/// `at_period_end` at the end of its paid period (it renews no more and
+/// ends then; `resume` undoes that until then). Cancelling what is already
+/// cancelled or scheduled returns it unchanged.
 #[utoipa::path(post, path = "/api/v1/subscriptions/{id}/cancel", tag = "subscriptions",
-    params(("id" = String, Path, description = "subscription id")),
-    responses((status = 200, body = Subscription), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+    params(("id" = String, Path, description = "subscription id")), request_body(content = CancelRequest, description = "optional"),
+    responses((status = 200, body = Subscription), (status = 401, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
 #[debug_handler]
 pub async fn cancel(
     State(ctx): State<AppContext>,
     ApiWorkspace(ws): ApiWorkspace,
     Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response> {
+    let request: CancelRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        CancelRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            invalid_field(
+                "body",
+                &format!("send a JSON object with at_period_end, reason, comment: {e}"),
+            )
+        })?
+    };
+    check_text(&[
+        ("reason", request.reason.as_deref()),
+        ("comment", request.comment.as_deref()),
+    ])?;
+    let sub = find::<subscriptions::Entity>(&ctx, ws.id, &id, "subscription").await?;
+    let (reason, comment) = (request.reason.as_deref(), request.comment.as_deref());
+    let cancellation = if request.at_period_end {
+        Cancellation::AtPeriodEnd { reason, comment }
+    } else {
+        Cancellation::Now { reason, comment }
+    };
+    let sub = match sub
+        .cancel(
+            &ctx.db,
+            cancellation,
+            Actor::System,
+            Utc::now().fixed_offset(),
+        )
+        .await
+    {
+        Ok(sub) => sub,
+        Err(ModelError::Message(message)) => {
+            let field = if message.contains("reason") {
+                "reason"
+            } else {
+                "at_period_end"
+            };
+            return Err(invalid_field(field, &message));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    format::json(view(&ctx, ws.id, &sub).await?)
+}
+
+/// Resume a subscription whose cancellation at period end is scheduled: it
+/// renews as before. A subscription with nothing scheduled is returned
+/// unchanged.
+#[utoipa::path(post, path = "/api/v1/subscriptions/{id}/resume", tag = "subscriptions",
+    params(("id" = String, Path, description = "subscription id")),
+    responses((status = 200, body = Subscription), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+#[debug_handler]
+pub async fn resume(
+    State(ctx): State<AppContext>,
+    ApiWorkspace(ws): ApiWorkspace,
+    Path(id): Path<String>,
 ) -> Result<Response> {
     let sub = find::<subscriptions::Entity>(&ctx, ws.id, &id, "subscription").await?;
-    let sub = if sub.status() == Some(Status::Cancelled) {
-        sub
-    } else {
-        sub.into_active_model()
-            .cancel(&ctx.db, Utc::now().fixed_offset())
-            .await?
-    };
+    let sub = sub
+        .keep(&ctx.db, Actor::System, Utc::now().fixed_offset())
+        .await?;
     format::json(view(&ctx, ws.id, &sub).await?)
 }

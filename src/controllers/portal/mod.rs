@@ -13,6 +13,7 @@ use subtle::ConstantTimeEq;
 use crate::{models::workspaces, secrets::random_token, settings::Settings};
 
 mod billing;
+mod cancellation;
 mod payment_methods;
 mod profile;
 mod sections;
@@ -211,6 +212,11 @@ pub fn routes() -> Routes {
             "/subscriptions/{id}/payment-method",
             post(payment_methods::set_renewal_method),
         )
+        .add(
+            "/subscriptions/{id}/cancel",
+            get(cancellation::page).post(cancellation::cancel),
+        )
+        .add("/subscriptions/{id}/keep", post(cancellation::keep))
         .add("/payment-methods", get(payment_methods::index))
         .add("/payment-methods/cards", post(payment_methods::add_card))
         .add(

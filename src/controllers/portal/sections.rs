@@ -8,6 +8,7 @@ use serde_json::json;
 use super::session::{landing, resource_of, with, SignedIn};
 use crate::{
     access::Action,
+    capabilities::Capability,
     models::{payment_methods, subscriptions, workspaces::PortalSection},
     views::portal::{MethodRow, SubscriptionDetail, SubscriptionRow},
 };
@@ -58,6 +59,8 @@ pub async fn subscriptions(
 #[serde(default)]
 pub struct SubscriptionNotice {
     method_changed: Option<String>,
+    cancelled: Option<String>,
+    kept: Option<String>,
 }
 
 #[debug_handler]
@@ -77,8 +80,20 @@ pub async fn subscription(
     )
     .await
     .or_404()?;
-    let extra =
-        json!({ "notice_key": notice.method_changed.map(|_| "subscription-method-changed") });
+    let notice_key = if notice.method_changed.is_some() {
+        Some("subscription-method-changed")
+    } else if notice.cancelled.as_deref() == Some("now") {
+        Some("subscription-cancelled-now")
+    } else if notice.cancelled.is_some() {
+        Some("subscription-cancel-scheduled")
+    } else if notice.kept.is_some() {
+        Some("subscription-kept")
+    } else {
+        None
+    };
+    // the notices that name a date: the period's end, which is also the renewal
+    let date = crate::locale::date(sub.current_period_end, signed_in.lang);
+    let extra = json!({ "notice_key": notice_key, "notice_date": date });
     subscription_page(&v, &ctx, &signed_in, sub, axum::http::StatusCode::OK, extra).await
 }
 
@@ -101,13 +116,21 @@ pub(super) async fn subscription_page(
             .map(|m| MethodRow::new(m, signed_in.customer.default_payment_method_id))
             .collect();
     let can_change = ws.allow_change_renewal_method && detail.status != "cancelled";
+    let can_cancel =
+        Capability::CancelAtPeriodEnd.allowed(ws) || Capability::CancelImmediately.allowed(ws);
     format::render().status(status).view(
         v,
         "portal/subscription.html",
         with(
             with(
                 signed_in.layout(Some(PortalSection::Subscriptions)),
-                json!({ "subscription": detail, "methods": methods, "can_change_method": can_change }),
+                json!({
+                    "subscription": detail,
+                    "methods": methods,
+                    "can_change_method": can_change,
+                    "can_cancel": can_cancel,
+                    "can_keep": Capability::CancelAtPeriodEnd.allowed(ws),
+                }),
             ),
             extra,
         ),

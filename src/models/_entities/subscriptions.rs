@@ -27,6 +27,9 @@ pub struct Model {
     pub price_id: i64,
     pub payment_method_id: Option<i64>,
     pub billing_anchor: Option<DateTimeWithTimeZone>,
+    pub cancellation_reason: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub cancellation_comment: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

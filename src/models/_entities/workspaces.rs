@@ -31,6 +31,8 @@ pub struct Model {
     pub profile_edit_email: bool,
     pub profile_edit_address: bool,
     pub profile_edit_marketing: bool,
+    #[sea_orm(column_type = "Text")]
+    pub capabilities: String,
     pub dunning_retry_days: String,
     pub dunning_final_action: String,
     pub legal_name: Option<String>,

@@ -1,0 +1,1 @@
+{% if lang == "de-DE" %}{% if now %}Ihr Abo {{ plan }} ist beendet{% else %}Ihr Abo {{ plan }} endet am {{ ends_on }}{% endif %}{% else %}{% if now %}Your {{ plan }} subscription has ended{% else %}Your {{ plan }} subscription ends on {{ ends_on }}{% endif %}{% endif %}

@@ -2,6 +2,7 @@ pub mod access;
 pub mod app;
 pub mod capabilities;
 pub mod controllers;
+pub mod decisions;
 pub mod demo;
 pub mod gateway;
 pub mod initializers;

@@ -2,17 +2,16 @@
 //! the email-change confirmation, receipts, failed payments and "invoice
 //! ready". HTML and plain text, English or German.
 //!
-//! With no SMTP server configured in development, messages go to the
-//! development outbox (`/_dev/mail`) instead of failing.
+//! Every email goes to the mail outbox (`models::mail_outbox`); with no SMTP
+//! server in development its delivery job puts it in the development outbox
+//! (`/_dev/mail`) instead of failing.
 use include_dir::{include_dir, Dir};
 use loco_rs::{
-    environment::Environment,
     mailer::{Args, Email},
     prelude::*,
 };
 use serde_json::json;
 
-use super::dev_outbox;
 use crate::{
     models::{
         charges, customers, invoices, sign_in_tokens, sign_in_tokens::VALIDITY_MINUTES,
@@ -49,12 +48,9 @@ fn from(settings: &Settings, workspace: &workspaces::Model) -> String {
 }
 
 impl PortalMailer {
-    /// Hands a composed email on: to the outbox and its delivery job, or in
-    /// development without SMTP to the development outbox.
+    /// Hands a composed email to the outbox and its delivery job (which, in
+    /// development without SMTP, puts it in the development outbox).
     async fn deliver(ctx: &AppContext, workspace_id: Option<i64>, email: &Email) -> Result<()> {
-        if ctx.mailer.is_none() && ctx.environment == Environment::Development {
-            return dev_outbox::save(&Settings::from_context(ctx)?.secrets(), email);
-        }
         MailDeliveryWorker::send_later(ctx, workspace_id, email).await
     }
 
@@ -279,31 +275,19 @@ impl PortalMailer {
     ///
     /// # Errors
     /// When the template fails or the mail cannot be queued.
-    #[allow(clippy::too_many_arguments)]
     pub async fn subscription_cancelled(
         ctx: &AppContext,
         settings: &Settings,
-        workspace: &workspaces::Model,
-        customer: &customers::Model,
-        subscription: &subscriptions::Model,
-        plan: &str,
-        lang: &str,
+        about: &SubscriptionMail<'_>,
     ) -> Result<()> {
-        let base = settings.public_url.trim_end_matches('/');
-        Self::send(
+        let sub = about.subscription;
+        let ends_on = crate::locale::date(sub.current_period_end, about.lang);
+        Self::subscription_notice(
             ctx,
-            &SUBSCRIPTION_CANCELLED,
             settings,
-            workspace,
-            &customer.email,
-            lang,
-            json!({
-                "name": customer.name,
-                "plan": plan,
-                "now": !subscription.cancel_at_period_end,
-                "ends_on": crate::locale::date(subscription.current_period_end, lang),
-                "portal_url": format!("{base}/portal/{}/subscriptions/{}", workspace.slug, subscription.id),
-            }),
+            about,
+            &SUBSCRIPTION_CANCELLED,
+            json!({ "now": !sub.cancel_at_period_end, "ends_on": ends_on }),
         )
         .await
     }
@@ -315,27 +299,55 @@ impl PortalMailer {
     pub async fn subscription_kept(
         ctx: &AppContext,
         settings: &Settings,
-        workspace: &workspaces::Model,
-        customer: &customers::Model,
-        subscription: &subscriptions::Model,
-        plan: &str,
-        lang: &str,
+        about: &SubscriptionMail<'_>,
     ) -> Result<()> {
-        let base = settings.public_url.trim_end_matches('/');
-        Self::send(
+        let renews_on = crate::locale::date(about.subscription.current_period_end, about.lang);
+        Self::subscription_notice(
             ctx,
-            &SUBSCRIPTION_KEPT,
             settings,
-            workspace,
-            &customer.email,
-            lang,
-            json!({
-                "name": customer.name,
-                "plan": plan,
-                "renews_on": crate::locale::date(subscription.current_period_end, lang),
-                "portal_url": format!("{base}/portal/{}/subscriptions/{}", workspace.slug, subscription.id),
-            }),
+            about,
+            &SUBSCRIPTION_KEPT,
+            json!({ "renews_on": renews_on }),
         )
         .await
     }
+
+    /// An email about one subscription, linking to its page in the portal.
+    async fn subscription_notice(
+        ctx: &AppContext,
+        settings: &Settings,
+        about: &SubscriptionMail<'_>,
+        dir: &Dir<'_>,
+        extra: serde_json::Value,
+    ) -> Result<()> {
+        let base = settings.public_url.trim_end_matches('/');
+        let (workspace, sub) = (about.workspace, about.subscription);
+        let mut locals = json!({
+            "name": about.customer.name,
+            "plan": about.plan,
+            "portal_url": format!("{base}/portal/{}/subscriptions/{}", workspace.slug, sub.id),
+        });
+        if let (Some(locals), serde_json::Value::Object(extra)) = (locals.as_object_mut(), extra) {
+            locals.extend(extra);
+        }
+        Self::send(
+            ctx,
+            dir,
+            settings,
+            workspace,
+            &about.customer.email,
+            about.lang,
+            locals,
+        )
+        .await
+    }
+}
+
+/// Whom and what an email about a subscription is for.
+pub struct SubscriptionMail<'a> {
+    pub workspace: &'a workspaces::Model,
+    pub customer: &'a customers::Model,
+    pub subscription: &'a subscriptions::Model,
+    pub plan: &'a str,
+    pub lang: &'a str,
 }

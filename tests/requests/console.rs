@@ -680,3 +680,95 @@ async fn the_owner_lets_customers_cancel_immediately_and_stops_cancellation_at_p
     // the other switches kept their values
     assert!(acme.section_payment_methods && acme.allow_payment_retry);
 }
+
+#[tokio::test]
+async fn an_admin_cancels_a_customers_subscription_at_period_end_and_resumes_it() {
+    use portal::models::{audit_events, subscriptions};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let bob = support::customer(ctx, "acme", "bob@example.com").await;
+    let address = crate::support::mail::unique_address("bob-console");
+    let mut fresh = bob.clone().into_active_model();
+    fresh.email = Set(address.clone());
+    let bob = fresh.update(&ctx.db).await.unwrap();
+    let sub = subscriptions::Model::list_for_customer(&ctx.db, bob.workspace_id, bob.id)
+        .await
+        .unwrap()
+        .remove(0);
+    let page_path = format!("/admin/acme/customers/{}", bob.pid);
+    let action = |what: &str| format!("{page_path}/subscriptions/{}/{what}", sub.pid);
+
+    // a viewer sees no buttons and may not decide
+    let viewer = app.server();
+    support::console_sign_in(&viewer, ctx, "viewer@acme.test").await;
+    let page = viewer.get(&page_path).await.text();
+    assert!(!page.contains("at period end</button>"), "{page}");
+    let refused = viewer
+        .post(&action("cancel-at-period-end"))
+        .form(&[("csrf_token", support::csrf(&page).as_str())])
+        .await;
+    assert_eq!(refused.status_code(), StatusCode::FORBIDDEN);
+
+    let admin = app.server();
+    support::console_sign_in(&admin, ctx, "admin@acme.test").await;
+    let page = admin.get(&page_path).await.text();
+    let csrf = support::csrf(&page);
+    let done = admin
+        .post(&action("cancel-at-period-end"))
+        .form(&[("csrf_token", csrf.as_str())])
+        .await;
+    assert_eq!(done.status_code(), StatusCode::SEE_OTHER);
+    let page = admin
+        .get(done.header("location").to_str().unwrap())
+        .await
+        .text();
+    assert!(page.contains("The customer was emailed"), "{page}");
+    assert!(page.contains("Cancels on"), "{page}");
+    let scheduled = subscriptions::Entity::find_by_id(sub.id)
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(scheduled.cancel_at_period_end);
+    let trail =
+        audit_events::Model::list_for_subject(&ctx.db, sub.workspace_id, "subscription", sub.id)
+            .await
+            .unwrap();
+    assert_eq!(trail[0].actor_type, "user");
+    let email = crate::support::mail::wait_for(&address, 1).await;
+    assert!(email.subject.contains("ends on"), "{}", email.subject);
+
+    let resumed = admin
+        .post(&action("resume"))
+        .form(&[("csrf_token", csrf.as_str())])
+        .await;
+    assert_eq!(resumed.status_code(), StatusCode::SEE_OTHER);
+    let kept = subscriptions::Entity::find_by_id(sub.id)
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!kept.cancel_at_period_end);
+    crate::support::mail::wait_for(&address, 2).await;
+
+    // another customer's or workspace's subscription under bob's page: 404
+    let globex = support::customer(ctx, "globex", "ada@example.com").await;
+    let theirs = subscriptions::Model::list_for_customer(&ctx.db, globex.workspace_id, globex.id)
+        .await
+        .unwrap()
+        .remove(0);
+    let other = admin
+        .post(&format!(
+            "{page_path}/subscriptions/{}/cancel-now",
+            theirs.pid
+        ))
+        .form(&[("csrf_token", csrf.as_str())])
+        .await;
+    assert_eq!(other.status_code(), StatusCode::NOT_FOUND);
+    let unknown = admin
+        .post(&action("delete"))
+        .form(&[("csrf_token", csrf.as_str())])
+        .await;
+    assert_eq!(unknown.status_code(), StatusCode::NOT_FOUND);
+}

@@ -35,6 +35,13 @@ pub struct SearchQuery {
     status: String,
 }
 
+/// What a decision about a subscription did (`admin::subscriptions`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DecisionNotice {
+    subscription: Option<String>,
+}
+
 /// Percent-encodes a search term for a link's query string.
 fn query_escape(text: &str) -> String {
     text.bytes()
@@ -142,8 +149,11 @@ async fn detail(
                             pr.name.clone(),
                         )
                     });
-            json!({ "product": product, "price": price, "quantity": s.quantity, "status": s.status,
-                    "renews": s.next_renewal_at.map(day) })
+            json!({ "pid": s.pid, "product": product, "price": price, "quantity": s.quantity, "status": s.status,
+                    "renews": s.next_renewal_at.map(day),
+                    "cancels_on": s.cancel_at_period_end.then(|| day(s.current_period_end)),
+                    "cancellable": s.is_cancellable() && !s.cancel_at_period_end,
+                    "schedulable": s.status() != Some(subscriptions::Status::PastDue) })
         })
         .collect();
     let methods: Vec<_> = payment_methods::Model::list_active_for_customer(
@@ -182,7 +192,7 @@ async fn detail(
         .iter()
         .take(50)
         .map(|e| json!({ "when": e.created_at.format("%Y-%m-%d %H:%M UTC").to_string(), "who": match e.actor_type.as_str() {
-                "customer" => "the customer (portal)".to_string(), "merchant_user" => "a console user".to_string(), other => other.to_string() },
+                "customer" => "the customer (portal)".to_string(), "user" => "a console user".to_string(), other => other.to_string() },
             "action": e.action, "changes": e.changes.to_string() }))
         .collect();
     let page = json!({
@@ -190,6 +200,7 @@ async fn detail(
             "address": customer.address_lines(), "marketing": customer.marketing_opt_in, "locale": customer.locale },
         "subscriptions": subs, "methods": methods, "charges": charge_rows, "invoices": invoice_rows, "trail": trail,
         "can_write": console.can_write(ctx, Resource::Customers).await,
+        "can_decide": console.can_write(ctx, Resource::Subscriptions).await,
     });
     let page = with(page, extra);
     console
@@ -209,13 +220,21 @@ pub async fn show(
     ViewEngine(v): ViewEngine<TeraView>,
     State(ctx): State<AppContext>,
     Path((_slug, pid)): Path<(String, String)>,
+    Query(notice): Query<DecisionNotice>,
     console: Console,
 ) -> Result<Response> {
     console
         .allow(&ctx, Resource::Customers, Action::Read)
         .await?;
     let customer = customer_of(&ctx, &console, &pid).await?;
-    detail(&v, &ctx, &console, &customer, json!({})).await
+    detail(
+        &v,
+        &ctx,
+        &console,
+        &customer,
+        json!({ "subscription_notice": notice.subscription }),
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]

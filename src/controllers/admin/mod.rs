@@ -9,6 +9,7 @@ mod customers;
 mod session;
 mod settings;
 mod sign_in;
+mod subscriptions;
 mod team;
 mod webhooks;
 
@@ -34,6 +35,10 @@ pub fn routes() -> Routes {
         .add(
             "/{slug}/customers/{pid}/portal-link",
             post(customers::portal_link),
+        )
+        .add(
+            "/{slug}/customers/{pid}/subscriptions/{sub}/{decision}",
+            post(subscriptions::decide),
         )
         .add("/{slug}/subscriptions", get(customers::subscriptions))
         .add("/{slug}/charges", get(customers::charges))

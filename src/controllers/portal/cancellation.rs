@@ -3,7 +3,6 @@
 //! action answers 404 when the workspace switched it off
 //! (`capabilities::Capability`); the rules live on `subscriptions::Model`.
 use axum::http::StatusCode;
-use chrono::Utc;
 use loco_rs::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
@@ -12,15 +11,12 @@ use super::session::{with, SignedIn};
 use crate::{
     access::{Action, Resource},
     capabilities::Capability,
-    mailers::portal::PortalMailer,
     models::{
         audit_events::Actor,
-        prices,
         subscriptions::{self, Cancellation, CANCELLATION_REASONS},
         workspaces::PortalSection,
         Found as _,
     },
-    settings::Settings,
     views::portal::SubscriptionDetail,
 };
 
@@ -49,15 +45,6 @@ async fn subscription_of(
     .or_404()
 }
 
-async fn plan_name(ctx: &AppContext, sub: &subscriptions::Model) -> Result<String> {
-    let plans = prices::Model::with_products(&ctx.db, sub.workspace_id, &[sub.price_id]).await?;
-    Ok(plans
-        .get(&sub.price_id)
-        .map(|(_, product)| product.name.clone())
-        .unwrap_or_default())
-}
-
-#[allow(clippy::too_many_arguments)]
 async fn confirmation(
     v: &TeraView,
     ctx: &AppContext,
@@ -142,18 +129,17 @@ pub async fn cancel(
     } else {
         Cancellation::AtPeriodEnd { reason, comment }
     };
-    let was_scheduled = sub.cancel_at_period_end;
-    let ended = match sub
-        .clone()
-        .cancel(
-            &ctx.db,
-            cancellation,
-            Actor::Customer(signed_in.customer.id),
-            Utc::now().fixed_offset(),
-        )
-        .await
-    {
-        Ok(ended) => ended,
+    let decided = crate::decisions::cancel(
+        &ctx,
+        ws,
+        &signed_in.customer,
+        sub.clone(),
+        cancellation,
+        Actor::Customer(signed_in.customer.id),
+    )
+    .await;
+    match decided {
+        Ok(_) => {}
         Err(ModelError::Message(message)) => {
             let extra = json!({ "error": message, "reason": form.reason, "comment": form.comment });
             return confirmation(
@@ -167,21 +153,6 @@ pub async fn cancel(
             .await;
         }
         Err(err) => return Err(err.into()),
-    };
-    let changed = ended.cancel_at_period_end != was_scheduled || ended.status() != sub.status();
-    if changed {
-        let settings = Settings::from_context(&ctx)?;
-        let plan = plan_name(&ctx, &ended).await?;
-        PortalMailer::subscription_cancelled(
-            &ctx,
-            &settings,
-            ws,
-            &signed_in.customer,
-            &ended,
-            &plan,
-            signed_in.lang,
-        )
-        .await?;
     }
     format::render()
         .status(StatusCode::SEE_OTHER)
@@ -212,28 +183,14 @@ pub async fn keep(
     if !Capability::CancelAtPeriodEnd.allowed(ws) {
         return Err(Error::NotFound);
     }
-    let was_scheduled = sub.cancel_at_period_end;
-    let kept = sub
-        .keep(
-            &ctx.db,
-            Actor::Customer(signed_in.customer.id),
-            Utc::now().fixed_offset(),
-        )
-        .await?;
-    if was_scheduled && !kept.cancel_at_period_end {
-        let settings = Settings::from_context(&ctx)?;
-        let plan = plan_name(&ctx, &kept).await?;
-        PortalMailer::subscription_kept(
-            &ctx,
-            &settings,
-            ws,
-            &signed_in.customer,
-            &kept,
-            &plan,
-            signed_in.lang,
-        )
-        .await?;
-    }
+    crate::decisions::keep(
+        &ctx,
+        ws,
+        &signed_in.customer,
+        sub,
+        Actor::Customer(signed_in.customer.id),
+    )
+    .await?;
     format::render()
         .status(StatusCode::SEE_OTHER)
         .redirect(&format!("/portal/{}/subscriptions/{id}?kept=1", ws.slug))

@@ -121,3 +121,20 @@ test('the owner creates, uses and revokes an API key, adds a webhook endpoint an
   await audit(page, 'the team page with an invited viewer');
   await context.close();
 });
+
+test('an admin cancels bob\'s subscription at period end from his page, then resumes it', async () => {
+  const context = await browser.newContext();
+  const owner = await context.newPage();
+  await consoleSignIn(owner);
+  await owner.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Customers', exact: true }).click();
+  await owner.getByRole('link', { name: 'Bob Builder' }).click();
+  await owner.getByRole('button', { name: /at period end/ }).click();
+  await owner.getByText('The customer was emailed about the change.').waitFor();
+  await owner.getByText(/Cancels on \w{3} \d{1,2}, \d{4}/).waitFor();
+  await audit(owner, 'a customer page with a scheduled cancellation');
+  await owner.getByRole('button', { name: /^Resume/ }).click();
+  await owner.getByText('The subscription renews as before.', { exact: false }).waitFor();
+  assert.equal(await owner.getByText(/Cancels on/).count(), 0);
+  await audit(owner, 'a customer page after resuming');
+  await context.close();
+});

@@ -14,8 +14,7 @@ use serde_json::json;
 
 use crate::{
     models::{
-        charges, customers, invoices, sign_in_tokens, sign_in_tokens::VALIDITY_MINUTES,
-        subscriptions, workspaces,
+        charges, customers, invoices, sign_in_tokens::VALIDITY_MINUTES, subscriptions, workspaces,
     },
     settings::Settings,
     workers::mail_delivery::MailDeliveryWorker,
@@ -224,50 +223,37 @@ impl PortalMailer {
         .await
     }
 
-    /// After a declined renewal: why, what happens next, and a one-time link
-    /// straight into the portal to fix it.
+    /// After a declined renewal: why, what happens next, and `url`, a
+    /// one-time link straight into the portal to fix it. Composed only, for
+    /// the caller to stage in the transaction that settles the decline (and
+    /// issues the link).
     ///
     /// # Errors
-    /// When the link cannot be issued, the template fails or the mail cannot be queued.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn payment_failed(
-        ctx: &AppContext,
+    /// When the template fails.
+    pub fn payment_failed(
         settings: &Settings,
-        workspace: &workspaces::Model,
-        customer: &customers::Model,
-        charge: &charges::Model,
-        retry_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-        cancelled: bool,
-        lang: &str,
-    ) -> Result<()> {
-        let (url, _) = sign_in_tokens::Model::portal_link(
-            &ctx.db,
-            &settings.secrets(),
-            &settings.public_url,
-            workspace,
-            customer.id,
-            chrono::Utc::now().fixed_offset(),
-        )
-        .await?;
-        Self::send(
-            ctx,
+        settled: &crate::models::renewals::Settled,
+        notice: &crate::models::renewals::DeclineNotice<'_>,
+    ) -> Result<Email> {
+        let (workspace, customer, charge) =
+            (&settled.workspace, &settled.customer, &settled.charge);
+        Self::compose(
             &PAYMENT_FAILED,
             settings,
             workspace,
             &customer.email,
-            lang,
+            settled.lang(),
             json!({
                 "name": customer.name,
                 "amount": charge.money().plain(),
                 "description": charge.description,
                 "reason": charge.failure_message.clone().unwrap_or_default(),
-                "retry_at": retry_at.map(|at| at.format("%Y-%m-%d").to_string()),
-                "cancelled": cancelled,
-                "url": url,
+                "retry_at": notice.retry_at.map(|at| at.format("%Y-%m-%d").to_string()),
+                "cancelled": notice.cancelled,
+                "url": notice.url,
                 "minutes": VALIDITY_MINUTES,
             }),
         )
-        .await
     }
 
     /// A cancellation, confirmed: when the subscription ends (at the period's

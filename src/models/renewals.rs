@@ -33,11 +33,14 @@ pub enum Renewal {
         invoice: Box<invoices::Model>,
         receipt: Option<i64>,
     },
-    /// Declined: past due with a retry at `retry_at`, or ended when `None`.
+    /// Declined: past due with a retry at `retry_at`, or ended when `None`;
+    /// `notice` is the outbox row of the customer's failed-payment email,
+    /// written with the settlement (when mail was asked for).
     Failed {
         settled: Box<Settled>,
         retry_at: Option<DateTime<FixedOffset>>,
         cancelled: bool,
+        notice: Option<i64>,
     },
     /// Another run already settled this attempt.
     AlreadySettled,
@@ -67,15 +70,29 @@ impl Settled {
     }
 }
 
-/// How a paid renewal's receipt is written: composed by the caller (the
-/// mailers sit above the models) and sealed into the mail outbox in the
-/// transaction that settles the charge, so a worker that dies after the
-/// settlement cannot lose it.
-pub struct ReceiptMail<'a> {
+/// What a declined renewal's email says beyond the charge: the one-time
+/// portal link (issued in the settlement's transaction), the next retry, and
+/// whether the subscription ended.
+#[derive(Debug, Clone, Copy)]
+pub struct DeclineNotice<'a> {
+    pub url: &'a str,
+    pub retry_at: Option<DateTime<FixedOffset>>,
+    pub cancelled: bool,
+}
+
+/// How a settled renewal's email (the receipt, or the failed-payment
+/// notice) is written: composed by the caller (the mailers sit above the
+/// models) and sealed into the mail outbox in the transaction that settles
+/// the charge, so a worker that dies after the settlement cannot lose it.
+#[allow(clippy::type_complexity)]
+pub struct SettlementMail<'a> {
     pub secrets: &'a crate::secrets::Secrets,
-    #[allow(clippy::type_complexity)]
-    pub compose:
+    /// base of the failed-payment email's portal link
+    pub public_url: &'a str,
+    pub receipt:
         &'a (dyn Fn(&Settled, &invoices::Model) -> Result<loco_rs::mailer::Email> + Send + Sync),
+    pub declined:
+        &'a (dyn Fn(&Settled, &DeclineNotice<'_>) -> Result<loco_rs::mailer::Email> + Send + Sync),
 }
 
 /// Subscriptions whose renewal or retry is due, in every workspace, as
@@ -141,7 +158,7 @@ pub async fn renew(
     workspace_id: i64,
     subscription_id: i64,
     now: DateTime<FixedOffset>,
-    receipt: Option<&ReceiptMail<'_>>,
+    receipt: Option<&SettlementMail<'_>>,
 ) -> Result<Renewal> {
     let sub = subscriptions::Entity::find_by_id(subscription_id)
         .in_tenant(workspace_id)
@@ -245,22 +262,20 @@ pub async fn renew(
             "The bank asked the cardholder to authenticate this payment.".to_string(),
         ),
     };
-    let Some(Declined {
+    let settled = Settled {
+        workspace,
+        customer,
         charge,
-        retry_at,
-        cancelled,
-    }) = settle_failed(db, &workspace, &sub, charge, &code, &message, now).await?
+    };
+    let Some(declined) = settle_failed(db, &sub, settled, &code, &message, now, receipt).await?
     else {
         return Ok(Renewal::AlreadySettled);
     };
     Ok(Renewal::Failed {
-        settled: Box::new(Settled {
-            workspace,
-            customer,
-            charge,
-        }),
-        retry_at,
-        cancelled,
+        settled: Box::new(declined.settled),
+        retry_at: declined.retry_at,
+        cancelled: declined.cancelled,
+        notice: declined.notice,
     })
 }
 
@@ -336,7 +351,7 @@ async fn settle_paid(
     settled: Settled,
     reference: &str,
     now: DateTime<FixedOffset>,
-    receipt: Option<&ReceiptMail<'_>>,
+    receipt: Option<&SettlementMail<'_>>,
 ) -> Result<Option<(Settled, invoices::Model, Option<i64>)>> {
     use subscriptions::Column;
     let Settled {
@@ -386,7 +401,7 @@ async fn settle_paid(
     };
     let receipt = match receipt {
         Some(mail) => {
-            let email = (mail.compose)(&settled, &invoice)?;
+            let email = (mail.receipt)(&settled, &invoice)?;
             let row = super::mail_outbox::Model::stage(
                 &txn,
                 mail.secrets,
@@ -405,23 +420,29 @@ async fn settle_paid(
 
 /// A declined attempt, settled: the charge and where dunning goes next.
 struct Declined {
-    charge: charges::Model,
+    settled: Settled,
     retry_at: Option<DateTime<FixedOffset>>,
     cancelled: bool,
+    notice: Option<i64>,
 }
 
 /// Marks a declined attempt and moves the subscription along the dunning
 /// schedule; `None` when another run settled this attempt first.
 async fn settle_failed(
     db: &DatabaseConnection,
-    workspace: &workspaces::Model,
     sub: &subscriptions::Model,
-    charge: charges::Model,
+    settled: Settled,
     code: &str,
     message: &str,
     now: DateTime<FixedOffset>,
+    mail: Option<&SettlementMail<'_>>,
 ) -> Result<Option<Declined>> {
     use subscriptions::Column;
+    let Settled {
+        workspace,
+        customer,
+        charge,
+    } = settled;
     let failures = sub.dunning_attempts + 1;
     let schedule = workspace.dunning_schedule();
     let retry_at = schedule
@@ -472,11 +493,50 @@ async fn settle_failed(
         json!({ "subscription": sub.pid, "charge": charge.pid, "failure_code": code, "next_retry_at": retry_at }),
     )
     .await?;
+    let settled = Settled {
+        workspace,
+        customer,
+        charge,
+    };
+    let notice = match mail {
+        Some(mail) => {
+            // the link into the portal is issued with the settlement, so the
+            // email that carries it is never written without it
+            let (url, _) = super::sign_in_tokens::Model::portal_link(
+                &txn,
+                mail.secrets,
+                mail.public_url,
+                &settled.workspace,
+                sub.customer_id,
+                now,
+            )
+            .await?;
+            let email = (mail.declined)(
+                &settled,
+                &DeclineNotice {
+                    url: &url,
+                    retry_at,
+                    cancelled: cancel,
+                },
+            )?;
+            let row = super::mail_outbox::Model::stage(
+                &txn,
+                mail.secrets,
+                Some(sub.workspace_id),
+                &email,
+                now,
+            )
+            .await?;
+            Some(row.id)
+        }
+        None => None,
+    };
     txn.commit().await?;
     Ok(Some(Declined {
-        charge,
+        settled,
         retry_at,
         cancelled: cancel,
+        notice,
     }))
 }
 

@@ -1,6 +1,7 @@
-//! One subscription's renewal, as a job: charge, settle, queue the invoice
-//! PDF, then email the customer (a receipt, or a failed-payment notice with
-//! a link to the portal). Safe to run twice: the charge and the settlement happen once,
+//! One subscription's renewal, as a job: charge, settle (writing the
+//! customer's receipt, or the failed-payment notice with a link to the
+//! portal, into the mail outbox with the settlement), then queue the invoice
+//! PDF and the email. Safe to run twice: the charge and the settlement happen once,
 //! and only the run that settled sends mail.
 use chrono::Utc;
 use loco_rs::prelude::*;
@@ -36,7 +37,7 @@ impl BackgroundWorker<RenewalArgs> for RenewalWorker {
         let now = Utc::now().fixed_offset();
         let settings = Settings::from_context(ctx)?;
         let secrets = settings.secrets();
-        let compose = |settled: &renewals::Settled, invoice: &crate::models::invoices::Model| {
+        let receipt = |settled: &renewals::Settled, invoice: &crate::models::invoices::Model| {
             PortalMailer::receipt(
                 &settings,
                 &settled.workspace,
@@ -46,15 +47,20 @@ impl BackgroundWorker<RenewalArgs> for RenewalWorker {
                 settled.lang(),
             )
         };
+        let declined = |settled: &renewals::Settled, notice: &renewals::DeclineNotice<'_>| {
+            PortalMailer::payment_failed(&settings, settled, notice)
+        };
         let outcome = renewals::renew(
             &ctx.db,
             gateway.as_ref(),
             args.workspace_id,
             args.subscription_id,
             now,
-            Some(&renewals::ReceiptMail {
+            Some(&renewals::SettlementMail {
                 secrets: &secrets,
-                compose: &compose,
+                public_url: &settings.public_url,
+                receipt: &receipt,
+                declined: &declined,
             }),
         )
         .await?;
@@ -68,22 +74,11 @@ impl BackgroundWorker<RenewalArgs> for RenewalWorker {
                 }
                 Ok(())
             }
-            Renewal::Failed {
-                settled,
-                retry_at,
-                cancelled,
-            } => {
-                PortalMailer::payment_failed(
-                    ctx,
-                    &settings,
-                    &settled.workspace,
-                    &settled.customer,
-                    &settled.charge,
-                    retry_at,
-                    cancelled,
-                    settled.lang(),
-                )
-                .await
+            Renewal::Failed { notice, .. } => {
+                if let Some(mail_id) = notice {
+                    MailDeliveryWorker::queue(ctx, mail_id).await;
+                }
+                Ok(())
             }
             Renewal::NotDue | Renewal::AlreadySettled | Renewal::Ended => Ok(()),
         }

@@ -93,21 +93,24 @@ async fn every_email_escapes_what_people_typed() {
     .await
     .unwrap();
     assert_message_escaped(&mail::wait_for(&to, 2).await, "email change");
-    PortalMailer::payment_failed(
-        ctx,
+    let settled = portal::models::renewals::Settled {
+        workspace: workspace.clone(),
+        customer: customer.clone(),
+        charge: charge.clone(),
+    };
+    let failed = PortalMailer::payment_failed(
         &settings,
-        &workspace,
-        &customer,
-        &charge,
-        Some(support::now()),
-        false,
-        "en-US",
+        &settled,
+        &portal::models::renewals::DeclineNotice {
+            url: "https://portal.example/portal/acme/login/t0ken",
+            retry_at: Some(support::now()),
+            cancelled: false,
+        },
     )
-    .await
     .unwrap();
-    assert_message_escaped(&mail::wait_for(&to, 3).await, "payment failed");
+    assert_escaped(&failed, "payment failed");
     PortalMailer::invoice_ready(ctx, &settings, &workspace, &customer, &invoice, "de-DE")
         .await
         .unwrap();
-    assert_message_escaped(&mail::wait_for(&to, 4).await, "invoice ready");
+    assert_message_escaped(&mail::wait_for(&to, 3).await, "invoice ready");
 }

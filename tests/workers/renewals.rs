@@ -207,6 +207,7 @@ async fn a_declined_renewal_goes_past_due_is_retried_on_schedule_and_finally_can
             retry_at,
             cancelled,
             settled,
+            ..
         } = outcome
         else {
             panic!("attempt {attempt}: {outcome:?}")

@@ -95,6 +95,28 @@ pub struct SettlementMail<'a> {
         &'a (dyn Fn(&Settled, &DeclineNotice<'_>) -> Result<loco_rs::mailer::Email> + Send + Sync),
 }
 
+impl SettlementMail<'_> {
+    /// Seals `email` about a settled attempt into the outbox on the
+    /// settlement's transaction; the row's id.
+    async fn stage(
+        &self,
+        txn: &impl ConnectionTrait,
+        settled: &Settled,
+        email: loco_rs::mailer::Email,
+        now: DateTime<FixedOffset>,
+    ) -> Result<i64> {
+        let row = super::mail_outbox::Model::stage(
+            txn,
+            self.secrets,
+            Some(settled.workspace.id),
+            &email,
+            now,
+        )
+        .await?;
+        Ok(row.id)
+    }
+}
+
 /// Subscriptions whose renewal or retry is due, in every workspace, as
 /// `(workspace_id, subscription_id)` pages by id (the scheduler's sweep; each
 /// is then renewed inside its own workspace).
@@ -400,18 +422,10 @@ async fn settle_paid(
         charge,
     };
     let receipt = match receipt {
-        Some(mail) => {
-            let email = (mail.receipt)(&settled, &invoice)?;
-            let row = super::mail_outbox::Model::stage(
-                &txn,
-                mail.secrets,
-                Some(sub.workspace_id),
-                &email,
-                now,
-            )
-            .await?;
-            Some(row.id)
-        }
+        Some(mail) => Some(
+            mail.stage(&txn, &settled, (mail.receipt)(&settled, &invoice)?, now)
+                .await?,
+        ),
         None => None,
     };
     txn.commit().await?;
@@ -511,23 +525,13 @@ async fn settle_failed(
                 now,
             )
             .await?;
-            let email = (mail.declined)(
-                &settled,
-                &DeclineNotice {
-                    url: &url,
-                    retry_at,
-                    cancelled: cancel,
-                },
-            )?;
-            let row = super::mail_outbox::Model::stage(
-                &txn,
-                mail.secrets,
-                Some(sub.workspace_id),
-                &email,
-                now,
-            )
-            .await?;
-            Some(row.id)
+            let notice = DeclineNotice {
+                url: &url,
+                retry_at,
+                cancelled: cancel,
+            };
+            let email = (mail.declined)(&settled, &notice)?;
+            Some(mail.stage(&txn, &settled, email, now).await?)
         }
         None => None,
     };

@@ -272,13 +272,13 @@ async fn start_subscription(
         .await
 }
 
-#[tokio::test]
-async fn a_retried_api_request_with_its_idempotency_key_starts_one_subscription() {
-    use portal::models::{api_idempotency_keys, subscriptions};
-    use sea_orm::{ColumnTrait, QueryFilter};
-    let app = support::boot_with_demo().await;
+/// The demo API key's header, bob, the body that starts him a subscription
+/// to the first price.
+async fn bob_subscribes(
+    app: &TestApp,
+    server: &axum_test::TestServer,
+) -> (String, portal::models::customers::Model, serde_json::Value) {
     let ctx = &app.app_context;
-    let server = app.server();
     let auth = format!("Bearer {}", portal::demo::api_key(&support::secrets(ctx)));
     let bob = support::customer(ctx, "acme", "bob@example.com").await;
     let prices: serde_json::Value = server
@@ -286,16 +286,29 @@ async fn a_retried_api_request_with_its_idempotency_key_starts_one_subscription(
         .add_header("authorization", &auth)
         .await
         .json();
-    let price = prices["data"][0]["id"].clone();
-    let body = serde_json::json!({ "customer": bob.pid, "price": price });
-    let count = || async {
-        subscriptions::Entity::find()
-            .filter(subscriptions::Column::CustomerId.eq(bob.id))
-            .count(&ctx.db)
-            .await
-            .unwrap()
-    };
-    let before = count().await;
+    let body = serde_json::json!({ "customer": bob.pid, "price": prices["data"][0]["id"] });
+    (auth, bob, body)
+}
+
+async fn subscriptions_of(app: &TestApp, customer: &portal::models::customers::Model) -> u64 {
+    use portal::models::subscriptions;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    subscriptions::Entity::find()
+        .filter(subscriptions::Column::CustomerId.eq(customer.id))
+        .count(&app.app_context.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_retried_api_request_with_its_idempotency_key_starts_one_subscription() {
+    use portal::models::api_idempotency_keys;
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let (auth, bob, body) = bob_subscribes(&app, &server).await;
+    let price = body["price"].clone();
+    let before = subscriptions_of(&app, &bob).await;
 
     let first = start_subscription(&server, &auth, "retry-1", &body).await;
     assert_eq!(first.status_code(), 201, "{}", first.text());
@@ -303,7 +316,11 @@ async fn a_retried_api_request_with_its_idempotency_key_starts_one_subscription(
     assert_eq!(again.status_code(), 201);
     assert_eq!(again.text(), first.text(), "the first answer, replayed");
     assert_eq!(again.maybe_header("idempotent-replayed").unwrap(), "true");
-    assert_eq!(count().await, before + 1, "one subscription");
+    assert_eq!(
+        subscriptions_of(&app, &bob).await,
+        before + 1,
+        "one subscription"
+    );
 
     // the same key with other parameters is an error, and changes nothing
     let other = serde_json::json!({ "customer": bob.pid, "price": price, "quantity": 3 });
@@ -313,7 +330,7 @@ async fn a_retried_api_request_with_its_idempotency_key_starts_one_subscription(
         reused.json::<serde_json::Value>()["error"],
         "idempotency_key_reused"
     );
-    assert_eq!(count().await, before + 1);
+    assert_eq!(subscriptions_of(&app, &bob).await, before + 1);
 
     // a new key is a new request; an error answer is replayed too
     let second = start_subscription(&server, &auth, "retry-2", &body).await;
@@ -332,7 +349,7 @@ async fn a_retried_api_request_with_its_idempotency_key_starts_one_subscription(
             .status_code(),
         422
     );
-    assert_eq!(count().await, before + 2);
+    assert_eq!(subscriptions_of(&app, &bob).await, before + 2);
 
     // a key longer than 255 characters is refused
     let key = "x".repeat(256);
@@ -369,24 +386,10 @@ async fn a_retried_api_request_with_its_idempotency_key_starts_one_subscription(
 
 #[tokio::test]
 async fn two_parallel_requests_with_one_key_create_one_subscription() {
-    use portal::models::subscriptions;
-    use sea_orm::{ColumnTrait, QueryFilter};
     let app = support::boot_with_demo().await;
-    let ctx = &app.app_context;
     let server = app.server();
-    let auth = format!("Bearer {}", portal::demo::api_key(&support::secrets(ctx)));
-    let bob = support::customer(ctx, "acme", "bob@example.com").await;
-    let prices: serde_json::Value = server
-        .get("/api/v1/prices")
-        .add_header("authorization", &auth)
-        .await
-        .json();
-    let body = serde_json::json!({ "customer": bob.pid, "price": prices["data"][0]["id"] });
-    let before = subscriptions::Entity::find()
-        .filter(subscriptions::Column::CustomerId.eq(bob.id))
-        .count(&ctx.db)
-        .await
-        .unwrap();
+    let (auth, bob, body) = bob_subscribes(&app, &server).await;
+    let before = subscriptions_of(&app, &bob).await;
     let (a, b) = tokio::join!(
         start_subscription(&server, &auth, "parallel", &body),
         start_subscription(&server, &auth, "parallel", &body)
@@ -394,11 +397,7 @@ async fn two_parallel_requests_with_one_key_create_one_subscription() {
     let mut codes = [a.status_code().as_u16(), b.status_code().as_u16()];
     codes.sort_unstable();
     assert!(codes == [201, 201] || codes == [201, 409], "{codes:?}");
-    let after = subscriptions::Entity::find()
-        .filter(subscriptions::Column::CustomerId.eq(bob.id))
-        .count(&ctx.db)
-        .await
-        .unwrap();
+    let after = subscriptions_of(&app, &bob).await;
     assert_eq!(after, before + 1);
 }
 

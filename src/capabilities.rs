@@ -16,10 +16,24 @@ pub enum Capability {
     CancelAtPeriodEnd,
     /// End the subscription at once, without a refund.
     CancelImmediately,
+    /// Pause for up to [`pause_max_periods`] billing periods, from the end
+    /// of the paid one.
+    Pause,
+    /// Move to another price the merchant marked as switchable (upgrades
+    /// prorated now, downgrades at the next renewal).
+    SwitchPlan,
+    /// Change the seats of a per-seat price, within the price's bounds.
+    ChangeQuantity,
 }
 
 impl Capability {
-    pub const ALL: [Self; 2] = [Self::CancelAtPeriodEnd, Self::CancelImmediately];
+    pub const ALL: [Self; 5] = [
+        Self::CancelAtPeriodEnd,
+        Self::CancelImmediately,
+        Self::Pause,
+        Self::SwitchPlan,
+        Self::ChangeQuantity,
+    ];
 
     /// The key in the workspace's `capabilities` and in the settings form.
     #[must_use]
@@ -27,6 +41,9 @@ impl Capability {
         match self {
             Self::CancelAtPeriodEnd => "cancel_at_period_end",
             Self::CancelImmediately => "cancel_immediately",
+            Self::Pause => "pause",
+            Self::SwitchPlan => "switch_plan",
+            Self::ChangeQuantity => "change_quantity",
         }
     }
 
@@ -36,7 +53,9 @@ impl Capability {
     pub const fn default_on(self) -> bool {
         match self {
             Self::CancelAtPeriodEnd => true,
-            Self::CancelImmediately => false,
+            Self::CancelImmediately | Self::Pause | Self::SwitchPlan | Self::ChangeQuantity => {
+                false
+            }
         }
     }
 
@@ -46,6 +65,9 @@ impl Capability {
         match self {
             Self::CancelAtPeriodEnd => "Cancel a subscription at the end of its period",
             Self::CancelImmediately => "Cancel a subscription immediately (no refund)",
+            Self::Pause => "Pause a subscription (from the end of the paid period)",
+            Self::SwitchPlan => "Switch to another plan marked as switchable",
+            Self::ChangeQuantity => "Change the number of seats of a per-seat plan",
         }
     }
 
@@ -68,6 +90,22 @@ fn stored(workspace: &workspaces::Model) -> Map<String, Value> {
     serde_json::from_str(&workspace.capabilities).unwrap_or_default()
 }
 
+/// The longest pause customers may choose, in billing periods.
+pub const PAUSE_PERIODS_KEY: &str = "pause_max_periods";
+pub const PAUSE_PERIODS_DEFAULT: u32 = 3;
+pub const PAUSE_PERIODS_LIMIT: u32 = 12;
+
+/// How many billing periods a customer may pause for at most (1 to 12).
+#[must_use]
+pub fn pause_max_periods(workspace: &workspaces::Model) -> u32 {
+    stored(workspace)
+        .get(PAUSE_PERIODS_KEY)
+        .and_then(Value::as_u64)
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(PAUSE_PERIODS_DEFAULT)
+        .clamp(1, PAUSE_PERIODS_LIMIT)
+}
+
 /// Every switch with its current value, for the settings page.
 #[must_use]
 pub fn current(workspace: &workspaces::Model) -> Vec<(Capability, bool)> {
@@ -77,14 +115,17 @@ pub fn current(workspace: &workspaces::Model) -> Vec<(Capability, bool)> {
         .collect()
 }
 
-/// The stored form of a full set of values (every declared switch).
+/// The stored form of a full set of values (every declared switch) and
+/// the longest pause.
 #[must_use]
-pub fn encode(values: &[(Capability, bool)]) -> String {
-    Value::Object(
-        values
-            .iter()
-            .map(|(c, on)| (c.key().to_string(), Value::Bool(*on)))
-            .collect(),
-    )
-    .to_string()
+pub fn encode(values: &[(Capability, bool)], pause_max_periods: u32) -> String {
+    let mut map: Map<String, Value> = values
+        .iter()
+        .map(|(c, on)| (c.key().to_string(), Value::Bool(*on)))
+        .collect();
+    map.insert(
+        PAUSE_PERIODS_KEY.to_string(),
+        Value::from(pause_max_periods.clamp(1, PAUSE_PERIODS_LIMIT)),
+    );
+    Value::Object(map).to_string()
 }

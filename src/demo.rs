@@ -112,6 +112,31 @@ pub async fn load(db: &DatabaseConnection, secrets: &Secrets) -> Result<Loaded> 
     let team_yearly = price(&txn, acme.id, team.id, 19000, "USD", "year", 1, 14).await?;
     let backup_quarterly = price(&txn, acme.id, backup.id, 900, "USD", "month", 3, 0).await?;
     let starter_monthly = price(&txn, acme.id, starter.id, 900, "USD", "month", 1, 0).await?;
+    // a lower and a higher plan beside Cloud Pro that customers may switch
+    // between, and Team's seats from 1 to 50 (the switches are off until
+    // the merchant turns them on in Portal settings)
+    let basic =
+        products::Model::create(&txn, acme.id, "Cloud Basic", Some("Managed hosting, 20 GB"))
+            .await?;
+    let business = products::Model::create(
+        &txn,
+        acme.id,
+        "Cloud Business",
+        Some("Managed hosting, 1 TB"),
+    )
+    .await?;
+    let pro_monthly = pro_monthly
+        .set_customer_options(&txn, true, 1, None)
+        .await?;
+    for (product, amount) in [(basic.id, 1200), (business.id, 7900)] {
+        price(&txn, acme.id, product, amount, "USD", "month", 1, 0)
+            .await?
+            .set_customer_options(&txn, true, 1, None)
+            .await?;
+    }
+    let team_yearly = team_yearly
+        .set_customer_options(&txn, false, 1, Some(50))
+        .await?;
 
     // ada@example.com at acme: active, trialing, past due (one failed renewal), cancelled.
     let ada = customer(
@@ -446,6 +471,7 @@ fn renewal(
         idempotency_key: format!("renewal:{}:{}", sub.pid, start.timestamp()),
         period_start: Some(start),
         period_end: Some(price.period_end_from(sub.billing_anchor(), start)),
+        proration: None,
     }
 }
 

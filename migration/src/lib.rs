@@ -28,6 +28,7 @@ mod m20261202_000023_mail_outbox;
 mod m20261202_000024_api_idempotency_keys;
 mod m20261202_000025_billing_anchor;
 mod m20261202_000026_subscription_decisions;
+mod m20261202_000027_plan_changes;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000024_api_idempotency_keys::Migration),
             Box::new(m20261202_000025_billing_anchor::Migration),
             Box::new(m20261202_000026_subscription_decisions::Migration),
+            Box::new(m20261202_000027_plan_changes::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -27,6 +27,9 @@ static PAYMENT_FAILED: Dir<'_> = include_dir!("src/mailers/portal/payment_failed
 static INVOICE_READY: Dir<'_> = include_dir!("src/mailers/portal/invoice_ready");
 static SUBSCRIPTION_CANCELLED: Dir<'_> = include_dir!("src/mailers/portal/subscription_cancelled");
 static SUBSCRIPTION_KEPT: Dir<'_> = include_dir!("src/mailers/portal/subscription_kept");
+static SUBSCRIPTION_PAUSED: Dir<'_> = include_dir!("src/mailers/portal/subscription_paused");
+static SUBSCRIPTION_RESUMED: Dir<'_> = include_dir!("src/mailers/portal/subscription_resumed");
+static PLAN_CHANGED: Dir<'_> = include_dir!("src/mailers/portal/plan_changed");
 
 pub struct PortalMailer;
 
@@ -298,6 +301,60 @@ impl PortalMailer {
         .await
     }
 
+    /// A pause scheduled: from the end of the paid period until it resumes.
+    ///
+    /// # Errors
+    /// When the template fails or the mail cannot be queued.
+    pub async fn subscription_paused(
+        ctx: &AppContext,
+        settings: &Settings,
+        about: &SubscriptionMail<'_>,
+    ) -> Result<()> {
+        let sub = about.subscription;
+        let resumes_at = sub.pause_resumes_at.unwrap_or(sub.current_period_end);
+        let extra = json!({
+            "pauses_on": crate::locale::date(sub.current_period_end, about.lang),
+            "resumes_on": crate::locale::date(resumes_at, about.lang),
+        });
+        Self::subscription_notice(ctx, settings, about, &SUBSCRIPTION_PAUSED, extra).await
+    }
+
+    /// A running pause ended early: the next period starts now.
+    ///
+    /// # Errors
+    /// When the template fails or the mail cannot be queued.
+    pub async fn subscription_resumed(
+        ctx: &AppContext,
+        settings: &Settings,
+        about: &SubscriptionMail<'_>,
+    ) -> Result<()> {
+        let extra = json!({
+            "resumed_on": crate::locale::date(about.subscription.current_period_end, about.lang),
+        });
+        Self::subscription_notice(ctx, settings, about, &SUBSCRIPTION_RESUMED, extra).await
+    }
+
+    /// A plan or seat change: in effect now (and what it cost), or scheduled
+    /// for the next renewal. `about.plan` is the new plan.
+    ///
+    /// # Errors
+    /// When the template fails or the mail cannot be queued.
+    pub async fn plan_changed(
+        ctx: &AppContext,
+        settings: &Settings,
+        about: &SubscriptionMail<'_>,
+        change: &PlanChangeMail<'_>,
+    ) -> Result<()> {
+        let extra = json!({
+            "from_plan": change.from_plan,
+            "scheduled": change.scheduled,
+            "charged": change.charged,
+            "renewal_amount": change.renewal_amount,
+            "renews_on": change.renews_on,
+        });
+        Self::subscription_notice(ctx, settings, about, &PLAN_CHANGED, extra).await
+    }
+
     /// An email about one subscription, linking to its page in the portal.
     async fn subscription_notice(
         ctx: &AppContext,
@@ -327,6 +384,16 @@ impl PortalMailer {
         )
         .await
     }
+}
+
+/// What a plan change's email says beyond the new plan (amounts already
+/// formatted in the customer's language).
+pub struct PlanChangeMail<'a> {
+    pub from_plan: &'a str,
+    pub scheduled: bool,
+    pub charged: Option<String>,
+    pub renewal_amount: String,
+    pub renews_on: String,
 }
 
 /// Whom and what an email about a subscription is for.

@@ -55,6 +55,8 @@ pub struct NewCharge {
     pub idempotency_key: String,
     pub period_start: Option<DateTime<FixedOffset>>,
     pub period_end: Option<DateTime<FixedOffset>>,
+    /// what a plan change's charge was computed from (`plan_changes`)
+    pub proration: Option<serde_json::Value>,
 }
 
 #[async_trait::async_trait]
@@ -124,6 +126,7 @@ impl Model {
             idempotency_key: Set(params.idempotency_key.clone()),
             period_start: Set(params.period_start),
             period_end: Set(params.period_end),
+            proration: Set(params.proration.clone()),
             ..Default::default()
         }
         .set_tenant(workspace_id)?;

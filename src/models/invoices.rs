@@ -117,8 +117,33 @@ impl Model {
             .clone()
             .unwrap_or_else(|| workspace.slug.to_uppercase());
         // the charge already includes tax: the invoice totals what was charged
-        let tax = tax_included_in(charge.amount, workspace.tax_rate_bps);
-        let subtotal = charge.amount - tax;
+        let (lines, subtotal) = match charge
+            .proration
+            .as_ref()
+            .and_then(|p| p["lines"].as_array())
+        {
+            // a plan change: its proration lines, net; the tax is the rest
+            Some(lines) => (
+                serde_json::Value::Array(lines.clone()),
+                lines.iter().filter_map(|l| l["amount"].as_i64()).sum(),
+            ),
+            None => {
+                let subtotal =
+                    charge.amount - tax_included_in(charge.amount, workspace.tax_rate_bps);
+                (
+                    json!([{
+                        "description": charge.description,
+                        "quantity": 1,
+                        "unit_amount": subtotal,
+                        "amount": subtotal,
+                        "period_start": charge.period_start,
+                        "period_end": charge.period_end,
+                    }]),
+                    subtotal,
+                )
+            }
+        };
+        let tax = charge.amount - subtotal;
         let invoice = ActiveModel {
             number: Set(format!("{prefix}-{sequence:06}")),
             status: Set(STATUS_ISSUED.to_string()),
@@ -127,14 +152,7 @@ impl Model {
             tax: Set(tax),
             total: Set(charge.amount),
             tax_rate_bps: Set(workspace.tax_rate_bps),
-            lines: Set(json!([{
-                "description": charge.description,
-                "quantity": 1,
-                "unit_amount": subtotal,
-                "amount": subtotal,
-                "period_start": charge.period_start,
-                "period_end": charge.period_end,
-            }])),
+            lines: Set(lines),
             seller_snapshot: Set(json!({
                 "name": workspace.legal_name.clone().unwrap_or_else(|| workspace.name.clone()),
                 "address": workspace.seller_address,

@@ -162,6 +162,33 @@ impl Model {
             .collect())
     }
 
+    /// Sets what customers may do with this price: switch to it (among the
+    /// switchable prices on the same cycle and currency) and, for a per-seat
+    /// price, choose between `min_quantity` and `max_quantity` seats (no
+    /// maximum: the merchant sets the quantity).
+    ///
+    /// # Errors
+    /// `Message` for bounds that are not `1 <= min <= max`; a database error.
+    pub async fn set_customer_options(
+        self,
+        db: &impl ConnectionTrait,
+        customer_switchable: bool,
+        min_quantity: i32,
+        max_quantity: Option<i32>,
+    ) -> ModelResult<Self> {
+        if min_quantity < 1 || max_quantity.is_some_and(|max| max < min_quantity) {
+            return Err(ModelError::Message(
+                "Seats need a minimum of at least 1 and a maximum no lower than the minimum."
+                    .into(),
+            ));
+        }
+        let mut price = self.into_active_model();
+        price.customer_switchable = Set(customer_switchable);
+        price.min_quantity = Set(min_quantity);
+        price.max_quantity = Set(max_quantity);
+        Ok(price.update(db).await?)
+    }
+
     #[must_use]
     pub fn unit_price(&self) -> Money<'_> {
         Money::new(self.unit_amount, &self.currency)

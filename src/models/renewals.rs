@@ -47,6 +47,9 @@ pub enum Renewal {
     /// The customer had cancelled at period end: the period ended, nothing
     /// was charged, the subscription is cancelled.
     Ended,
+    /// The customer had asked for a pause: the paid period ended, nothing
+    /// was charged, the subscription is paused until `resumes_at`.
+    Paused { resumes_at: DateTime<FixedOffset> },
 }
 
 /// A settled renewal attempt with what its follow-ups (the invoice PDF, the
@@ -137,8 +140,11 @@ pub async fn due(
     let retrying = Condition::all()
         .add(Column::Status.eq(Status::PastDue.as_str()))
         .add(Column::NextRetryAt.lte(now));
+    let resuming = Condition::all()
+        .add(Column::Status.eq(Status::Paused.as_str()))
+        .add(Column::NextRenewalAt.lte(now));
     Ok(subscriptions::Entity::find()
-        .filter(Condition::any().add(renewing).add(retrying))
+        .filter(Condition::any().add(renewing).add(retrying).add(resuming))
         .filter(Column::Id.gt(after_id))
         .order_by_asc(Column::Id)
         .limit(limit)
@@ -155,6 +161,7 @@ fn is_due(sub: &subscriptions::Model, now: DateTime<FixedOffset>) -> bool {
             sub.dunning_attempts == 0 && sub.next_renewal_at.is_some_and(|at| at <= now)
         }
         Some(Status::PastDue) => sub.next_retry_at.is_some_and(|at| at <= now),
+        Some(Status::Paused) => sub.next_renewal_at.is_some_and(|at| at <= now),
         _ => false,
     }
 }
@@ -193,15 +200,27 @@ pub async fn renew(
     if sub.cancel_at_period_end {
         return end_at_period_end(db, &sub, now).await;
     }
+    if let (Some(Status::Active), Some(resumes_at)) = (sub.status(), sub.pause_resumes_at) {
+        if resumes_at > sub.current_period_end {
+            return begin_pause(db, &sub, resumes_at, now).await;
+        }
+    }
     let workspace = workspaces::Model::find_by_id(db, workspace_id).await?;
     let customer = customers::Model::find_in_workspace(db, workspace_id, sub.customer_id).await?;
-    let price = prices::Model::find_in_workspace(db, workspace_id, sub.price_id).await?;
+    // a scheduled downgrade (or fewer seats) starts with this period
+    let price = prices::Model::find_in_workspace(
+        db,
+        workspace_id,
+        sub.scheduled_price_id.unwrap_or(sub.price_id),
+    )
+    .await?;
+    let quantity = sub.scheduled_quantity.unwrap_or(sub.quantity);
     let period_start = sub.current_period_end;
     let period_end = price.period_end_from(sub.billing_anchor(), period_start);
     let attempt = sub.dunning_attempts + 1;
     let net = price
         .unit_price()
-        .times(i64::from(sub.quantity))
+        .times(i64::from(quantity))
         .ok_or_else(|| Error::string("renewal amount overflows"))?
         .minor;
     let amount = net.saturating_add(invoices::tax_on(net, workspace.tax_rate_bps));
@@ -225,6 +244,7 @@ pub async fn renew(
             idempotency_key: key.clone(),
             period_start: Some(period_start),
             period_end: Some(period_end),
+            proration: None,
         },
     )
     .await?;
@@ -341,6 +361,47 @@ async fn end_at_period_end(
     Ok(Renewal::Ended)
 }
 
+/// Begins the pause a customer asked for, instead of charging the next
+/// period: no charge until `resumes_at`, when the next period starts (and
+/// periods count from there).
+async fn begin_pause(
+    db: &DatabaseConnection,
+    sub: &subscriptions::Model,
+    resumes_at: DateTime<FixedOffset>,
+    now: DateTime<FixedOffset>,
+) -> Result<Renewal> {
+    use subscriptions::Column;
+    let txn = crate::models::write_transaction(db).await?;
+    let paused = subscriptions::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(Status::Paused.as_str()))
+        .col_expr(
+            Column::CurrentPeriodStart,
+            Expr::value(sub.current_period_end),
+        )
+        .col_expr(Column::CurrentPeriodEnd, Expr::value(resumes_at))
+        .col_expr(Column::NextRenewalAt, Expr::value(Some(resumes_at)))
+        .col_expr(Column::BillingAnchor, Expr::value(Some(resumes_at)))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .in_tenant(sub.workspace_id)
+        .filter(unchanged_since(sub))
+        .filter(Column::PauseResumesAt.eq(resumes_at))
+        .exec(&txn)
+        .await?;
+    if paused.rows_affected == 0 {
+        return Ok(Renewal::AlreadySettled);
+    }
+    events::Model::publish(
+        &txn,
+        sub.workspace_id,
+        "subscription.paused",
+        Some(sub.customer_id),
+        json!({ "subscription": sub.pid, "paused_at": sub.current_period_end, "resumes_at": resumes_at }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Renewal::Paused { resumes_at })
+}
+
 async fn plan_name(
     db: &impl ConnectionTrait,
     workspace_id: i64,
@@ -387,6 +448,21 @@ async fn settle_paid(
     let txn = crate::models::write_transaction(db).await?;
     let moved = subscriptions::Entity::update_many()
         .col_expr(Column::Status, Expr::value(Status::Active.as_str()))
+        // a scheduled downgrade takes effect with the period it paid for
+        .col_expr(
+            Column::PriceId,
+            Expr::value(sub.scheduled_price_id.unwrap_or(sub.price_id)),
+        )
+        .col_expr(
+            Column::Quantity,
+            Expr::value(sub.scheduled_quantity.unwrap_or(sub.quantity)),
+        )
+        .col_expr(Column::ScheduledPriceId, Expr::value(Option::<i64>::None))
+        .col_expr(Column::ScheduledQuantity, Expr::value(Option::<i32>::None))
+        .col_expr(
+            Column::PauseResumesAt,
+            Expr::value(Option::<DateTime<FixedOffset>>::None),
+        )
         .col_expr(Column::CurrentPeriodStart, Expr::value(period_start))
         .col_expr(Column::CurrentPeriodEnd, Expr::value(period_end))
         .col_expr(Column::NextRenewalAt, Expr::value(Some(period_end)))
@@ -415,6 +491,16 @@ async fn settle_paid(
         json!({ "subscription": sub.pid, "charge": charge.pid, "amount": charge.amount, "currency": charge.currency, "period_end": period_end }),
     )
     .await?;
+    if sub.status() == Some(Status::Paused) {
+        events::Model::publish(
+            &txn,
+            sub.workspace_id,
+            "subscription.resumed",
+            Some(sub.customer_id),
+            json!({ "subscription": sub.pid, "resumed_at": period_start }),
+        )
+        .await?;
+    }
     let invoice = invoices::Model::issue(&txn, &customer, &charge, now).await?;
     let settled = Settled {
         workspace,
@@ -481,6 +567,11 @@ async fn settle_failed(
         .col_expr(
             Column::NextRenewalAt,
             Expr::value(if cancel { None } else { sub.next_renewal_at }),
+        )
+        // a pause that ended with a declined charge is over: it is past due
+        .col_expr(
+            Column::PauseResumesAt,
+            Expr::value(Option::<DateTime<FixedOffset>>::None),
         )
         .col_expr(Column::UpdatedAt, Expr::value(now))
         .in_tenant(sub.workspace_id)
@@ -633,6 +724,7 @@ pub async fn retry_manually(
             idempotency_key: key.clone(),
             period_start: Some(period_start),
             period_end: Some(period_end),
+            proration: None,
         },
     )
     .await?;

@@ -257,13 +257,198 @@ impl Model {
         Status::parse(&self.status)
     }
 
-    /// Can this subscription still be cancelled (it is running)?
+    /// Can this subscription still be cancelled (it is running or paused)?
     #[must_use]
     pub fn is_cancellable(&self) -> bool {
         matches!(
             self.status(),
-            Some(Status::Active | Status::Trialing | Status::PastDue)
+            Some(Status::Active | Status::Trialing | Status::PastDue | Status::Paused)
         )
+    }
+
+    /// Does a change wait for the end of the period (a cancellation, a
+    /// pause or a downgrade)? "Keep my subscription" undoes them all.
+    #[must_use]
+    pub fn has_scheduled_change(&self) -> bool {
+        self.cancel_at_period_end
+            || self.scheduled_price_id.is_some()
+            || self.scheduled_quantity.is_some()
+            || (self.status() == Some(Status::Active) && self.pause_resumes_at.is_some())
+    }
+
+    /// When a pause of `periods` billing periods that starts at the end of
+    /// the paid period would end: whole periods of `price`, counted on from
+    /// the subscription's anchor (the anchor then moves to that moment).
+    #[must_use]
+    pub fn pause_end(&self, price: &super::prices::Model, periods: u32) -> DateTime<FixedOffset> {
+        let mut end = self.current_period_end;
+        for _ in 0..periods {
+            end = price.period_end_from(self.billing_anchor(), end);
+        }
+        end
+    }
+
+    /// Schedules a pause of `periods` billing periods from the end of the
+    /// paid one (at most `max`): no charge until it ends, then a new period
+    /// starts and is charged, and periods count from there. The renewal
+    /// sweep begins it; "Resume now" ends it early. Asking again while one
+    /// is scheduled or running changes nothing.
+    ///
+    /// # Errors
+    /// `Message` for a length outside 1..=max, or a subscription that cannot
+    /// pause (past due, in trial, ended, or set to be cancelled).
+    pub async fn pause(
+        self,
+        db: &DatabaseConnection,
+        periods: u32,
+        max: u32,
+        actor: super::audit_events::Actor,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Self> {
+        if periods < 1 || periods > max {
+            return Err(ModelError::Message(format!(
+                "Choose a pause of 1 to {max} billing periods."
+            )));
+        }
+        match self.status() {
+            Some(Status::Paused) => return Ok(self),
+            Some(Status::Active) if self.pause_resumes_at.is_some() => return Ok(self),
+            Some(Status::Active) => {}
+            Some(Status::PastDue) => {
+                return Err(ModelError::Message(
+                    "A subscription whose last payment failed cannot be paused: pay it first."
+                        .into(),
+                ))
+            }
+            Some(Status::Trialing) => {
+                return Err(ModelError::Message(
+                    "A subscription in its free trial cannot be paused.".into(),
+                ))
+            }
+            _ => return Err(ModelError::Message("This subscription has ended.".into())),
+        }
+        if self.cancel_at_period_end {
+            return Err(ModelError::Message(
+                "This subscription is set to end: keep it first.".into(),
+            ));
+        }
+        let price =
+            super::prices::Model::find_in_workspace(db, self.workspace_id, self.price_id).await?;
+        let resumes_at = self.pause_end(&price, periods);
+        let txn = super::write_transaction(db).await?;
+        let moved = Entity::update_many()
+            .col_expr(Column::PauseResumesAt, Expr::value(Some(resumes_at)))
+            .col_expr(Column::UpdatedAt, Expr::value(now))
+            .in_tenant(self.workspace_id)
+            .filter(Column::Id.eq(self.id))
+            .filter(Column::Status.eq(Status::Active.as_str()))
+            .filter(Column::CurrentPeriodEnd.eq(self.current_period_end))
+            .filter(Column::PauseResumesAt.is_null())
+            .filter(Column::CancelAtPeriodEnd.eq(false))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected == 1 {
+            let detail = serde_json::json!({
+                "subscription": self.pid,
+                "pause_starts_at": self.current_period_end,
+                "resumes_at": resumes_at,
+            });
+            super::audit_events::Model::record(
+                &txn,
+                self.workspace_id,
+                actor,
+                "subscription",
+                self.id,
+                "subscription.pause_scheduled",
+                detail.clone(),
+                None,
+            )
+            .await?;
+            super::events::Model::publish(
+                &txn,
+                self.workspace_id,
+                "subscription.updated",
+                Some(self.customer_id),
+                detail,
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(Entity::find_by_id(self.id).one(db).await?.unwrap_or(self))
+    }
+
+    /// Ends a pause now ("Resume now"): a scheduled one is withdrawn; a
+    /// running one ends, its next period starts now and is due at once
+    /// (the caller queues its renewal), counted from now. Returns it
+    /// unchanged when it was not paused.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn resume(
+        self,
+        db: &DatabaseConnection,
+        actor: super::audit_events::Actor,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Self> {
+        let running = self.status() == Some(Status::Paused);
+        if !running && !(self.status() == Some(Status::Active) && self.pause_resumes_at.is_some()) {
+            return Ok(self);
+        }
+        let txn = super::write_transaction(db).await?;
+        let mut update = Entity::update_many().col_expr(Column::UpdatedAt, Expr::value(now));
+        update = if running {
+            update
+                .col_expr(Column::CurrentPeriodEnd, Expr::value(now))
+                .col_expr(Column::NextRenewalAt, Expr::value(Some(now)))
+                .col_expr(Column::BillingAnchor, Expr::value(Some(now)))
+                .col_expr(Column::PauseResumesAt, Expr::value(Some(now)))
+        } else {
+            update.col_expr(
+                Column::PauseResumesAt,
+                Expr::value(Option::<DateTime<FixedOffset>>::None),
+            )
+        };
+        let moved = update
+            .in_tenant(self.workspace_id)
+            .filter(Column::Id.eq(self.id))
+            .filter(Column::Status.eq(self.status.clone()))
+            .filter(Column::CurrentPeriodEnd.eq(self.current_period_end))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected == 1 {
+            let (action, detail) = if running {
+                (
+                    "subscription.resumed_early",
+                    serde_json::json!({ "subscription": self.pid, "resumes_at": now }),
+                )
+            } else {
+                (
+                    "subscription.pause_undone",
+                    serde_json::json!({ "subscription": self.pid, "renews_at": self.next_renewal_at }),
+                )
+            };
+            super::audit_events::Model::record(
+                &txn,
+                self.workspace_id,
+                actor,
+                "subscription",
+                self.id,
+                action,
+                detail.clone(),
+                None,
+            )
+            .await?;
+            super::events::Model::publish(
+                &txn,
+                self.workspace_id,
+                "subscription.updated",
+                Some(self.customer_id),
+                detail,
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(Entity::find_by_id(self.id).one(db).await?.unwrap_or(self))
     }
 
     /// Records a cancellation: scheduled for the period's end (the renewal
@@ -375,9 +560,9 @@ impl Model {
         Ok(Entity::find_by_id(self.id).one(db).await?.unwrap_or(self))
     }
 
-    /// Undoes a scheduled cancellation before the period ends ("Keep my
-    /// subscription"): it renews as before. Returns it unchanged when
-    /// nothing was scheduled.
+    /// Undoes what waits for the period's end ("Keep my subscription"): a
+    /// scheduled cancellation, pause or downgrade; it renews as before.
+    /// Returns it unchanged when nothing was scheduled.
     ///
     /// # Errors
     /// On a database error.
@@ -387,11 +572,11 @@ impl Model {
         actor: super::audit_events::Actor,
         now: DateTime<FixedOffset>,
     ) -> ModelResult<Self> {
-        if !self.cancel_at_period_end || !self.is_cancellable() {
+        if !self.has_scheduled_change() || !self.is_cancellable() {
             return Ok(self);
         }
-        let txn = super::write_transaction(db).await?;
-        let moved = Entity::update_many()
+        let none_at = Option::<DateTime<FixedOffset>>::None;
+        let mut update = Entity::update_many()
             .col_expr(Column::CancelAtPeriodEnd, Expr::value(false))
             .col_expr(
                 Column::CancellationReason,
@@ -401,22 +586,38 @@ impl Model {
                 Column::CancellationComment,
                 Expr::value(Option::<String>::None),
             )
-            .col_expr(Column::UpdatedAt, Expr::value(now))
+            .col_expr(Column::ScheduledPriceId, Expr::value(Option::<i64>::None))
+            .col_expr(Column::ScheduledQuantity, Expr::value(Option::<i32>::None))
+            .col_expr(Column::UpdatedAt, Expr::value(now));
+        if self.status() != Some(Status::Paused) {
+            update = update.col_expr(Column::PauseResumesAt, Expr::value(none_at));
+        }
+        let txn = super::write_transaction(db).await?;
+        let moved = update
             .in_tenant(self.workspace_id)
             .filter(Column::Id.eq(self.id))
-            .filter(Column::CancelAtPeriodEnd.eq(true))
             .filter(Column::Status.eq(self.status.clone()))
+            .filter(Column::CurrentPeriodEnd.eq(self.current_period_end))
             .exec(&txn)
             .await?;
         if moved.rows_affected == 1 {
+            let undone = serde_json::json!({
+                "cancellation": self.cancel_at_period_end,
+                "pause": self.status() != Some(Status::Paused) && self.pause_resumes_at.is_some(),
+                "price_change": self.scheduled_price_id.is_some() || self.scheduled_quantity.is_some(),
+            });
             super::audit_events::Model::record(
                 &txn,
                 self.workspace_id,
                 actor,
                 "subscription",
                 self.id,
-                "subscription.cancellation_undone",
-                serde_json::json!({ "renews_at": self.next_renewal_at }),
+                if self.cancel_at_period_end {
+                    "subscription.cancellation_undone"
+                } else {
+                    "subscription.scheduled_change_undone"
+                },
+                serde_json::json!({ "renews_at": self.next_renewal_at, "undone": undone }),
                 None,
             )
             .await?;

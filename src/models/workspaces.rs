@@ -260,6 +260,8 @@ pub struct PortalSettings {
     pub dunning_final_action: String,
     /// the subscription decisions customers may make (`crate::capabilities`)
     pub capabilities: std::collections::BTreeMap<String, bool>,
+    /// the longest pause customers may choose, in billing periods (1 to 12)
+    pub pause_max_periods: u32,
 }
 
 impl From<&Model> for PortalSettings {
@@ -283,6 +285,7 @@ impl From<&Model> for PortalSettings {
                 .into_iter()
                 .map(|(c, on)| (c.key().to_string(), on))
                 .collect(),
+            pause_max_periods: crate::capabilities::pause_max_periods(w),
         }
     }
 }
@@ -393,7 +396,10 @@ impl Model {
             .into_iter()
             .map(|c| (c, s.capabilities.get(c.key()).copied().unwrap_or(false)))
             .collect();
-        w.capabilities = Set(crate::capabilities::encode(&capabilities));
+        w.capabilities = Set(crate::capabilities::encode(
+            &capabilities,
+            s.pause_max_periods,
+        ));
         Ok(w.update(db).await?)
     }
 }

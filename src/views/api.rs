@@ -120,6 +120,12 @@ pub struct Subscription {
     /// why it was cancelled: `too_expensive`, `missing_features`,
     /// `switched_service`, `not_using`, `temporary` or `other`
     pub cancellation_reason: Option<String>,
+    /// a pause: scheduled (status `active`, it begins at
+    /// `current_period_end`) or running (status `paused`); it ends then
+    pub pause_resumes_at: Option<DateTime<FixedOffset>>,
+    /// a downgrade the next renewal applies: the price id and quantity
+    pub scheduled_price: Option<Uuid>,
+    pub scheduled_quantity: Option<i32>,
     pub payment_method: Option<Uuid>,
 }
 
@@ -129,6 +135,7 @@ impl Subscription {
         s: &subscriptions::Model,
         customer: Uuid,
         price: Uuid,
+        scheduled_price: Option<Uuid>,
         payment_method: Option<Uuid>,
     ) -> Self {
         Self {
@@ -144,9 +151,46 @@ impl Subscription {
             cancelled_at: s.cancelled_at,
             cancel_at_period_end: s.cancel_at_period_end,
             cancellation_reason: s.cancellation_reason.clone(),
+            pause_resumes_at: s.pause_resumes_at,
+            scheduled_price,
+            scheduled_quantity: s.scheduled_quantity,
             payment_method,
         }
     }
+}
+
+/// What changing a subscription's price or quantity would do, computed at
+/// `proration_date`: confirm it with the same `proration_date` and
+/// `amount_due_now` within 30 minutes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangePreview {
+    pub subscription: Uuid,
+    pub price: Uuid,
+    pub quantity: i32,
+    /// `now` (charged `amount_due_now`), `now_in_trial` (nothing charged) or
+    /// `at_renewal` (at `renews_at`, nothing charged now)
+    pub takes_effect: String,
+    pub proration_date: DateTime<FixedOffset>,
+    pub currency: String,
+    /// unused time on the current price (net, minor units, as a negative line)
+    pub credit: i64,
+    /// remaining time on the new price (net)
+    pub debit: i64,
+    pub tax: i64,
+    pub amount_due_now: i64,
+    /// each period after the change, tax included
+    pub renewal_amount: i64,
+    pub renews_at: DateTime<FixedOffset>,
+}
+
+/// What a confirmed change did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeResult {
+    /// `paid`, `switched` (nothing to charge), `scheduled` or `already_applied`
+    pub result: String,
+    /// the charge for an upgrade
+    pub charge: Option<Uuid>,
+    pub subscription: Subscription,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -51,6 +51,57 @@ pub struct SubscriptionRow {
     pub next_renewal_iso: Option<String>,
     /// the date a scheduled cancellation takes effect
     pub cancels_on: Option<String>,
+    #[serde(flatten)]
+    pub schedule: Schedule,
+}
+
+/// What waits for a subscription: a pause (scheduled or running) or a
+/// plan change at the next renewal, in the reader's words.
+#[derive(Debug, Default, Serialize)]
+pub struct Schedule {
+    /// a scheduled pause begins on this date ...
+    pub pauses_on: Option<String>,
+    /// ... (or the running one lasts) until this one
+    pub paused_until: Option<String>,
+    /// the plan (and seats) the next renewal moves to, and when
+    pub changes_to: Option<String>,
+    pub changes_on: Option<String>,
+}
+
+impl Schedule {
+    /// `plans` must hold the scheduled price, when there is one.
+    #[must_use]
+    pub fn of(
+        sub: &subscriptions::Model,
+        plans: &std::collections::HashMap<i64, (prices::Model, crate::models::products::Model)>,
+        lang: &str,
+    ) -> Self {
+        let paused = sub.status() == Some(subscriptions::Status::Paused);
+        let scheduled_pause = !paused && sub.pause_resumes_at.is_some();
+        let changes_to = (sub.scheduled_price_id.is_some() || sub.scheduled_quantity.is_some())
+            .then(|| {
+                let id = sub.scheduled_price_id.unwrap_or(sub.price_id);
+                let quantity = sub.scheduled_quantity.unwrap_or(sub.quantity);
+                plans.get(&id).map(|(_, product)| {
+                    if quantity > 1 {
+                        format!("{} × {quantity}", product.name)
+                    } else {
+                        product.name.clone()
+                    }
+                })
+            })
+            .flatten();
+        Self {
+            pauses_on: scheduled_pause.then(|| locale::date(sub.current_period_end, lang)),
+            paused_until: (paused || scheduled_pause)
+                .then(|| sub.pause_resumes_at.unwrap_or(sub.current_period_end))
+                .map(|at| locale::date(at, lang)),
+            changes_on: changes_to
+                .as_ref()
+                .map(|_| locale::date(sub.current_period_end, lang)),
+            changes_to,
+        }
+    }
 }
 
 impl SubscriptionRow {
@@ -63,7 +114,11 @@ impl SubscriptionRow {
         lang: &str,
     ) -> Result<Vec<Self>> {
         let subs = subscriptions::Model::list_for_customer(db, workspace.id, customer.id).await?;
-        let ids: Vec<i64> = subs.iter().map(|s| s.price_id).collect();
+        let ids: Vec<i64> = subs
+            .iter()
+            .flat_map(|s| [Some(s.price_id), s.scheduled_price_id])
+            .flatten()
+            .collect();
         let plans = prices::Model::with_products(db, workspace.id, &ids).await?;
         Ok(subs
             .into_iter()
@@ -83,6 +138,7 @@ impl SubscriptionRow {
                     cancels_on: s
                         .cancel_at_period_end
                         .then(|| locale::date(s.current_period_end, lang)),
+                    schedule: Schedule::of(&s, &plans, lang),
                 })
             })
             .collect())
@@ -185,6 +241,11 @@ pub struct SubscriptionDetail {
     pub cancels_on: Option<String>,
     /// may the customer still cancel it (it is running and not scheduled)?
     pub cancellable: bool,
+    /// could it pause, or change plan, now (the workspace's switches aside)?
+    pub pausable: bool,
+    pub changeable: bool,
+    #[serde(flatten)]
+    pub schedule: Schedule,
     pub renewal_method: Option<MethodRow>,
     pub history: Vec<RenewalAttempt>,
 }
@@ -207,7 +268,11 @@ impl SubscriptionDetail {
         sub: subscriptions::Model,
         lang: &str,
     ) -> Result<Self> {
-        let plans = prices::Model::with_products(db, workspace.id, &[sub.price_id]).await?;
+        let ids: Vec<i64> = [Some(sub.price_id), sub.scheduled_price_id]
+            .into_iter()
+            .flatten()
+            .collect();
+        let plans = prices::Model::with_products(db, workspace.id, &ids).await?;
         let (price, product) = plans.get(&sub.price_id).ok_or(Error::NotFound)?;
         let history = charges::Model::list_for_subscription(db, workspace.id, sub.id).await?;
         // the renewal method and every method an attempt charged, detached ones included
@@ -244,6 +309,10 @@ impl SubscriptionDetail {
                 .cancel_at_period_end
                 .then(|| locale::date(sub.current_period_end, lang)),
             cancellable: sub.is_cancellable() && !sub.cancel_at_period_end,
+            pausable: sub.status() == Some(subscriptions::Status::Active)
+                && !sub.has_scheduled_change(),
+            changeable: crate::models::plan_changes::check_changeable(&sub).is_ok(),
+            schedule: Schedule::of(&sub, &plans, lang),
             renewal_method: row(sub.payment_method_id),
             history: history
                 .iter()

@@ -80,7 +80,9 @@ impl BackgroundWorker<RenewalArgs> for RenewalWorker {
                 }
                 Ok(())
             }
-            Renewal::NotDue | Renewal::AlreadySettled | Renewal::Ended => Ok(()),
+            Renewal::NotDue | Renewal::AlreadySettled | Renewal::Ended | Renewal::Paused { .. } => {
+                Ok(())
+            }
         }
     }
 }

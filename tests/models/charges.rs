@@ -16,6 +16,7 @@ fn attempt(customer_id: i64, key: &str, amount: i64) -> NewCharge {
         idempotency_key: key.into(),
         period_start: None,
         period_end: None,
+        proration: None,
     }
 }
 

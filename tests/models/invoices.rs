@@ -115,6 +115,7 @@ async fn an_unpaid_charge_gets_no_invoice_and_uses_no_number() {
             idempotency_key: "u-1".into(),
             period_start: None,
             period_end: None,
+            proration: None,
         },
     )
     .await

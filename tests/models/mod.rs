@@ -8,6 +8,7 @@ mod invoices;
 mod memberships;
 mod payment_methods;
 mod prices;
+mod proration;
 mod sign_in_requests;
 mod sign_in_tokens;
 mod subscriptions;

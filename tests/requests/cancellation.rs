@@ -4,7 +4,7 @@
 //! theirs; the renewal engine ends a scheduled cancellation without a charge.
 use axum::http::StatusCode;
 use portal::{
-    capabilities::{self, Capability},
+    capabilities::Capability,
     models::{audit_events, charges, events, renewals, subscriptions, subscriptions::Status},
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
@@ -39,20 +39,6 @@ async fn reload(app: &TestApp, sub: &subscriptions::Model) -> subscriptions::Mod
         .await
         .unwrap()
         .unwrap()
-}
-
-async fn set_capability(app: &TestApp, capability: Capability, on: bool) {
-    let ctx = &app.app_context;
-    let acme = support::workspace(ctx, "acme").await;
-    let mut values = capabilities::current(&acme);
-    for (c, value) in &mut values {
-        if *c == capability {
-            *value = on;
-        }
-    }
-    let mut w = acme.into_active_model();
-    w.capabilities = Set(capabilities::encode(&values));
-    w.update(&ctx.db).await.unwrap();
 }
 
 #[tokio::test]
@@ -187,7 +173,7 @@ async fn switched_off_actions_and_other_customers_subscriptions_answer_404() {
     assert_eq!(now.status_code(), 404);
     assert_eq!(reload(&app, &sub).await.status(), Some(Status::Active));
 
-    set_capability(&app, Capability::CancelAtPeriodEnd, false).await;
+    support::set_capability(ctx, "acme", Capability::CancelAtPeriodEnd, false).await;
     let page = server.get(&base).await.text();
     assert!(!page.contains("Cancel subscription"), "{page}");
     assert_eq!(
@@ -207,7 +193,7 @@ async fn switched_off_actions_and_other_customers_subscriptions_answer_404() {
     assert!(!reload(&app, &sub).await.cancel_at_period_end);
 
     // cancelling now, once the merchant allows it: ends at once, no refund
-    set_capability(&app, Capability::CancelImmediately, true).await;
+    support::set_capability(ctx, "acme", Capability::CancelImmediately, true).await;
     let confirm = server.get(&format!("{base}/cancel")).await.text();
     assert!(confirm.contains("not refunded"), "{confirm}");
     let ended = server

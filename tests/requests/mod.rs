@@ -10,6 +10,7 @@ mod isolation;
 mod matrix;
 mod pages;
 mod payment_methods;
+mod plan_changes;
 mod profile;
 mod sign_in;
 mod subscriptions;

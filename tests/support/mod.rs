@@ -256,6 +256,28 @@ pub async fn workspace(ctx: &AppContext, slug: &str) -> workspaces::Model {
         .unwrap_or_else(|_| panic!("workspace {slug}"))
 }
 
+/// Switches one of `slug`'s portal capabilities on or off.
+pub async fn set_capability(
+    ctx: &AppContext,
+    slug: &str,
+    capability: portal::capabilities::Capability,
+    on: bool,
+) {
+    use portal::capabilities;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+    let ws = workspace(ctx, slug).await;
+    let mut values = capabilities::current(&ws);
+    let pause_max = capabilities::pause_max_periods(&ws);
+    for (c, value) in &mut values {
+        if *c == capability {
+            *value = on;
+        }
+    }
+    let mut w = ws.into_active_model();
+    w.capabilities = Set(capabilities::encode(&values, pause_max));
+    w.update(&ctx.db).await.unwrap();
+}
+
 pub async fn customer(ctx: &AppContext, slug: &str, email: &str) -> customers::Model {
     let ws = workspace(ctx, slug).await;
     customers::Model::find_by_email(&ctx.db, ws.id, email)
@@ -435,6 +457,7 @@ pub async fn paid_charge(
             idempotency_key: key.into(),
             period_start: None,
             period_end: None,
+            proration: None,
         },
     )
     .await

@@ -146,3 +146,50 @@ subscription-cancelled-now = Ihr Abo ist beendet. Es wird nichts mehr abgebucht.
 subscription-kept = Ihr Abo läuft weiter. Es verlängert sich am { $date }.
 keep-subscription = Abo behalten
 keep-subscription-explained = Doch anders entschieden? Behalten Sie Ihr Abo, dann verlängert es sich wie bisher.
+
+## Pausen und Tarifwechsel
+back-to-subscription = ← Zurück zum Abo
+go-back = Zurück
+paused-until = Pausiert bis { $date }
+pauses-on = Pausiert ab { $date } bis { $until }
+scheduled-change = Vorgemerkte Änderung
+changes-to = Wechselt am { $date } zu { $plan }
+pause-subscription = Abo pausieren
+pause-title = { $plan } pausieren
+pause-explained = Ihr Abo bleibt bis zum { $date } aktiv. Danach pausiert es: Bis es weiterläuft, wird nichts abgebucht, und Sie können jederzeit früher fortsetzen. Dann beginnt ein neuer Abrechnungszeitraum, der bezahlt wird.
+pause-length = Wie lange?
+pause-option = { $count ->
+    [one] 1 Abrechnungszeitraum, bis zum { $date }
+   *[other] { $count } Abrechnungszeiträume, bis zum { $date }
+}
+pause-confirm = Abo pausieren
+subscription-pause-scheduled = Pause vorgemerkt. Ihr Abo bleibt bis zum { $date } aktiv und pausiert dann.
+resume-now = Jetzt fortsetzen
+resume-now-explained = Setzen Sie jetzt fort, beginnt heute ein neuer Abrechnungszeitraum; er wird mit Ihrer Zahlungsmethode bezahlt.
+undo-pause = Nicht pausieren
+undo-pause-explained = Doch anders entschieden? Heben Sie die Pause auf, dann verlängert sich Ihr Abo wie bisher.
+subscription-resumed = Ihr Abo ist nicht mehr pausiert.
+change-plan = Tarif wechseln
+change-title = { $plan } ändern
+change-choose = Tarif wählen
+current-plan = aktueller Tarif
+per-seat = pro Platz
+seats = Plätze
+seats-hint = { $plan }: { $min } bis { $max } Plätze
+change-review = Änderung prüfen
+change-preview = Wechsel zu { $plan }
+change-upgrade-explained = Die Änderung gilt sofort. Für den Rest dieses Zeitraums, bis zum { $date }:
+proration-credit = Nicht genutzte Zeit von { $plan } ab { $date }
+proration-debit = Verbleibende Zeit von { $plan } ab { $date }
+tax = Steuer
+due-now = Jetzt abgebucht
+change-downgrade-explained = Die Änderung gilt ab dem { $date }, mit Ihrer nächsten Verlängerung. Jetzt wird nichts abgebucht, und bis dahin ändert sich nichts.
+change-trial-explained = Die Änderung gilt sofort, und es wird nichts abgebucht; Ihr Testzeitraum läuft weiter, an seinem Ende wird der neue Tarif berechnet.
+change-renewal = Danach { $amount } { $interval }, ab dem { $date }.
+change-pay = { $amount } zahlen und wechseln
+change-confirm = Änderung bestätigen
+change-stale = Das Abo oder der Betrag hat sich geändert, seit Sie nachgesehen haben. So sieht die Änderung jetzt aus; es wurde nichts abgebucht.
+subscription-plan-changed = Ihr Tarif wurde geändert. Eine Abbuchung und ihre Rechnung finden Sie im Zahlungsverlauf.
+subscription-change-scheduled = Ihre Änderung ist für den { $date } vorgemerkt. Bis dahin ändert sich nichts.
+undo-change = Aktuellen Tarif behalten
+undo-change-explained = Doch anders entschieden? Behalten Sie Ihren aktuellen Tarif, dann verlängert er sich wie bisher.

@@ -146,3 +146,50 @@ subscription-cancelled-now = Your subscription has ended. You will not be charge
 subscription-kept = Your subscription continues. It renews on { $date }.
 keep-subscription = Keep my subscription
 keep-subscription-explained = Changed your mind? Keep your subscription and it renews as before.
+
+## Pauses and plan changes
+back-to-subscription = ← Back to the subscription
+go-back = Go back
+paused-until = Paused until { $date }
+pauses-on = Pauses on { $date } until { $until }
+scheduled-change = Scheduled change
+changes-to = Changes to { $plan } on { $date }
+pause-subscription = Pause subscription
+pause-title = Pause { $plan }
+pause-explained = Your subscription stays active until { $date }. Then it pauses: nothing is charged until it resumes, and you can resume earlier at any time. When it resumes, a new billing period starts and is charged.
+pause-length = For how long?
+pause-option = { $count ->
+    [one] 1 billing period, until { $date }
+   *[other] { $count } billing periods, until { $date }
+}
+pause-confirm = Pause subscription
+subscription-pause-scheduled = Pause scheduled. Your subscription stays active until { $date }, then pauses.
+resume-now = Resume now
+resume-now-explained = Resume now and a new billing period starts today; it is charged with your payment method.
+undo-pause = Don't pause
+undo-pause-explained = Changed your mind? Cancel the pause and your subscription renews as before.
+subscription-resumed = Your subscription is no longer paused.
+change-plan = Change plan
+change-title = Change { $plan }
+change-choose = Choose a plan
+current-plan = current plan
+per-seat = per seat
+seats = Seats
+seats-hint = { $plan }: { $min } to { $max } seats
+change-review = Review the change
+change-preview = Moving to { $plan }
+change-upgrade-explained = The change takes effect now. For the rest of this period, until { $date }:
+proration-credit = Unused time on { $plan } from { $date }
+proration-debit = Remaining time on { $plan } from { $date }
+tax = Tax
+due-now = Charged now
+change-downgrade-explained = The change takes effect on { $date }, at your next renewal. Nothing is charged now, and nothing changes until then.
+change-trial-explained = The change takes effect now and nothing is charged; your trial continues, and its end charges the new plan.
+change-renewal = Then { $amount } { $interval }, from { $date }.
+change-pay = Pay { $amount } and switch
+change-confirm = Confirm change
+change-stale = The subscription or the amount changed since you looked. This is the change as it stands now; nothing was charged.
+subscription-plan-changed = Your plan has changed. Any charge and its invoice are in Billing history.
+subscription-change-scheduled = Your change is scheduled for { $date }. Nothing changes until then.
+undo-change = Keep my current plan
+undo-change-explained = Changed your mind? Keep your current plan and it renews as before.

@@ -46,6 +46,7 @@ struct FormSettings {
     profile_edit_marketing: Option<String>,
     dunning_retry_days: String,
     dunning_final_action: String,
+    pause_max_periods: String,
     /// `capability_<key>` checkboxes (`crate::capabilities`)
     #[serde(flatten)]
     rest: std::collections::HashMap<String, String>,
@@ -82,6 +83,11 @@ impl From<FormSettings> for PortalSettings {
                     )
                 })
                 .collect(),
+            pause_max_periods: f
+                .pause_max_periods
+                .trim()
+                .parse()
+                .unwrap_or(crate::capabilities::PAUSE_PERIODS_DEFAULT),
         }
     }
 }
@@ -164,6 +170,8 @@ async fn render(
     data["errors"] = json!({});
     data["saved"] = json!(false);
     data["values"] = checked;
+    data["pause_periods"] =
+        json!((1..=crate::capabilities::PAUSE_PERIODS_LIMIT).collect::<Vec<_>>());
     data["can_write"] = json!(console.can_write(ctx, Resource::Settings).await);
     let data = with(data, extra);
     format::render()

@@ -353,6 +353,7 @@ impl Modify for Complete {
         customers::list, customers::create, customers::show, customers::update, customers::portal_link,
         catalog::list_products, catalog::create_product, catalog::list_prices, catalog::create_price,
         subscriptions::list, subscriptions::create, subscriptions::show, subscriptions::cancel, subscriptions::resume,
+        subscriptions::pause, subscriptions::preview_change, subscriptions::change,
         billing::payment_methods, billing::list_charges, billing::show_charge,
         billing::list_invoices, billing::show_invoice, billing::invoice_pdf,
     ),
@@ -397,6 +398,12 @@ pub fn routes() -> Routes {
         .add("/subscriptions/{id}", get(subscriptions::show))
         .add("/subscriptions/{id}/cancel", post(subscriptions::cancel))
         .add("/subscriptions/{id}/resume", post(subscriptions::resume))
+        .add("/subscriptions/{id}/pause", post(subscriptions::pause))
+        .add(
+            "/subscriptions/{id}/preview_change",
+            post(subscriptions::preview_change),
+        )
+        .add("/subscriptions/{id}/change", post(subscriptions::change))
         .add("/charges", get(billing::list_charges))
         .add("/charges/{id}", get(billing::show_charge))
         .add("/invoices", get(billing::list_invoices))

@@ -1,4 +1,5 @@
-//! `/api/v1/subscriptions`: start, read, list, cancel (now or at period end), resume.
+//! `/api/v1/subscriptions`: start, read, list, cancel (now or at period
+//! end), pause, resume, and change price or quantity (with a preview).
 use axum::http::StatusCode;
 use chrono::Utc;
 use loco_rs::prelude::*;
@@ -9,10 +10,10 @@ use super::{check_text, find, invalid_field, model_error, page, ApiWorkspace, Pa
 use crate::{
     models::{
         audit_events::Actor,
-        customers, payment_methods, prices,
+        customers, payment_methods, plan_changes, prices,
         subscriptions::{self, Cancellation, NewSubscription, Status},
     },
-    views::api::{ApiError, List, Subscription},
+    views::api::{ApiError, ChangePreview, ChangeResult, List, Subscription},
 };
 
 /// The public ids a subscription refers to.
@@ -26,7 +27,17 @@ async fn view(ctx: &AppContext, ws: i64, s: &subscriptions::Model) -> Result<Sub
             .map(|m| m.pid),
         None => None,
     };
-    Ok(Subscription::new(s, customer.pid, price.pid, method))
+    let scheduled = match s.scheduled_price_id {
+        Some(id) => Some(prices::Model::find_in_workspace(&ctx.db, ws, id).await?.pid),
+        None => None,
+    };
+    Ok(Subscription::new(
+        s,
+        customer.pid,
+        price.pid,
+        scheduled,
+        method,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -226,9 +237,10 @@ pub async fn cancel(
     format::json(view(&ctx, ws.id, &sub).await?)
 }
 
-/// Resume a subscription whose cancellation at period end is scheduled: it
-/// renews as before. A subscription with nothing scheduled is returned
-/// unchanged.
+/// Resume a subscription: a scheduled cancellation, pause or downgrade is
+/// undone (it renews as before), and a running pause ends now (a new period
+/// starts now and is charged by the renewal queued at once). A subscription
+/// with nothing to resume is returned unchanged.
 #[utoipa::path(post, path = "/api/v1/subscriptions/{id}/resume", tag = "subscriptions",
     params(("id" = String, Path, description = "subscription id")),
     responses((status = 200, body = Subscription), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
@@ -239,8 +251,241 @@ pub async fn resume(
     Path(id): Path<String>,
 ) -> Result<Response> {
     let sub = find::<subscriptions::Entity>(&ctx, ws.id, &id, "subscription").await?;
-    let sub = sub
-        .keep(&ctx.db, Actor::System, Utc::now().fixed_offset())
+    let now = Utc::now().fixed_offset();
+    let paused = sub.status() == Some(Status::Paused);
+    let sub = sub.resume(&ctx.db, Actor::System, now).await?;
+    if paused && sub.next_renewal_at.is_some_and(|at| at <= now) {
+        crate::workers::renewal::RenewalWorker::perform_later(
+            &ctx,
+            crate::workers::renewal::RenewalArgs {
+                workspace_id: ws.id,
+                subscription_id: sub.id,
+            },
+        )
         .await?;
+    }
+    let sub = sub.keep(&ctx.db, Actor::System, now).await?;
     format::json(view(&ctx, ws.id, &sub).await?)
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct PauseRequest {
+    /// pause for this many billing periods (1 to 12) from the end of the
+    /// paid one ...
+    pub periods: Option<u32>,
+    /// ... or until the first period boundary at or after this moment
+    pub resumes_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// Pause an active subscription from the end of its paid period: nothing is
+/// charged until `pause_resumes_at`, when a new period starts and is
+/// charged (periods count from there). A past-due, trialing or
+/// cancellation-scheduled subscription cannot pause.
+#[utoipa::path(post, path = "/api/v1/subscriptions/{id}/pause", tag = "subscriptions",
+    params(("id" = String, Path, description = "subscription id")), request_body = PauseRequest,
+    responses((status = 200, body = Subscription), (status = 401, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
+#[debug_handler]
+pub async fn pause(
+    State(ctx): State<AppContext>,
+    ApiWorkspace(ws): ApiWorkspace,
+    Path(id): Path<String>,
+    axum::Json(request): axum::Json<PauseRequest>,
+) -> Result<Response> {
+    use crate::capabilities::PAUSE_PERIODS_LIMIT;
+    let sub = find::<subscriptions::Entity>(&ctx, ws.id, &id, "subscription").await?;
+    let periods = match (request.periods, request.resumes_at) {
+        (Some(periods), None) => periods,
+        (None, Some(until)) => {
+            let price = prices::Model::find_in_workspace(&ctx.db, ws.id, sub.price_id).await?;
+            (1..=PAUSE_PERIODS_LIMIT)
+                .find(|n| sub.pause_end(&price, *n) >= until)
+                .ok_or_else(|| {
+                    invalid_field(
+                        "resumes_at",
+                        &format!("a pause lasts at most {PAUSE_PERIODS_LIMIT} billing periods"),
+                    )
+                })?
+        }
+        _ => {
+            return Err(invalid_field(
+                "periods",
+                "send either periods or resumes_at",
+            ))
+        }
+    };
+    let sub = sub
+        .pause(
+            &ctx.db,
+            periods,
+            PAUSE_PERIODS_LIMIT,
+            Actor::System,
+            Utc::now().fixed_offset(),
+        )
+        .await
+        .map_err(|err| match err {
+            ModelError::Message(message) => invalid_field("periods", &message),
+            err => err.into(),
+        })?;
+    format::json(view(&ctx, ws.id, &sub).await?)
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ChangeRequest {
+    /// the price id to move to (the current one to change only the quantity)
+    pub price: String,
+    /// default: the current quantity
+    pub quantity: Option<i32>,
+    /// to confirm: the preview's `proration_date` and `amount_due_now`
+    pub proration_date: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub amount_due_now: Option<i64>,
+}
+
+async fn change_target(
+    ctx: &AppContext,
+    ws: i64,
+    sub: &subscriptions::Model,
+    request: &ChangeRequest,
+) -> Result<plan_changes::Target> {
+    let price = find::<prices::Entity>(ctx, ws, &request.price, "price")
+        .await
+        .map_err(|_| invalid_field("price", "no such price"))?;
+    Ok(plan_changes::Target {
+        price_id: price.id,
+        quantity: request.quantity.unwrap_or(sub.quantity),
+    })
+}
+
+fn change_refused(err: ModelError) -> Error {
+    match err {
+        ModelError::Message(message) => invalid_field("price", &message),
+        err => err.into(),
+    }
+}
+
+fn preview_view(preview: &plan_changes::Preview) -> ChangePreview {
+    let (takes_effect, proration) = match preview.timing {
+        plan_changes::Timing::Now(p) => ("now", Some(p)),
+        plan_changes::Timing::NowInTrial => ("now_in_trial", None),
+        plan_changes::Timing::AtRenewal(_) => ("at_renewal", None),
+    };
+    ChangePreview {
+        subscription: preview.subscription.pid,
+        price: preview.to.pid,
+        quantity: preview.to_quantity,
+        takes_effect: takes_effect.into(),
+        proration_date: preview.at,
+        currency: preview.to.currency.clone(),
+        credit: proration.map_or(0, |p| p.credit),
+        debit: proration.map_or(0, |p| p.debit),
+        tax: proration.map_or(0, |p| p.tax),
+        amount_due_now: preview.due_now(),
+        renewal_amount: preview.renewal_total,
+        renews_at: preview.renews_at,
+    }
+}
+
+/// Preview a change of price (same currency and billing cycle) or quantity:
+/// an upgrade takes effect now and charges the prorated difference (by the
+/// second, half up); a downgrade takes effect at the next renewal.
+#[utoipa::path(post, path = "/api/v1/subscriptions/{id}/preview_change", tag = "subscriptions",
+    params(("id" = String, Path, description = "subscription id")), request_body = ChangeRequest,
+    responses((status = 200, body = ChangePreview), (status = 401, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
+#[debug_handler]
+pub async fn preview_change(
+    State(ctx): State<AppContext>,
+    ApiWorkspace(ws): ApiWorkspace,
+    Path(id): Path<String>,
+    axum::Json(request): axum::Json<ChangeRequest>,
+) -> Result<Response> {
+    check_text(&[("price", Some(request.price.as_str()))])?;
+    let sub = find::<subscriptions::Entity>(&ctx, ws.id, &id, "subscription").await?;
+    let target = change_target(&ctx, ws.id, &sub, &request).await?;
+    let now = Utc::now().fixed_offset();
+    let preview = plan_changes::preview(
+        &ctx.db,
+        &ws,
+        &sub,
+        target,
+        plan_changes::Rules::Merchant,
+        now,
+    )
+    .await
+    .map_err(change_refused)?;
+    format::json(preview_view(&preview))
+}
+
+/// Change price or quantity as previewed: send the preview's
+/// `proration_date` and `amount_due_now`. An upgrade is charged now,
+/// off-session, with the subscription's payment method (402 when declined;
+/// 409 with nothing charged when the preview no longer holds: preview
+/// again). Repeating a confirmation charges once.
+#[utoipa::path(post, path = "/api/v1/subscriptions/{id}/change", tag = "subscriptions",
+    params(("id" = String, Path, description = "subscription id")), request_body = ChangeRequest,
+    responses((status = 200, body = ChangeResult), (status = 401, body = ApiError), (status = 402, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+#[debug_handler]
+pub async fn change(
+    State(ctx): State<AppContext>,
+    ApiWorkspace(ws): ApiWorkspace,
+    Path(id): Path<String>,
+    axum::Json(request): axum::Json<ChangeRequest>,
+) -> Result<Response> {
+    check_text(&[("price", Some(request.price.as_str()))])?;
+    let sub = find::<subscriptions::Entity>(&ctx, ws.id, &id, "subscription").await?;
+    let target = change_target(&ctx, ws.id, &sub, &request).await?;
+    let (Some(at), Some(expected_total)) = (request.proration_date, request.amount_due_now) else {
+        return Err(invalid_field(
+            "proration_date",
+            "send the preview's proration_date and amount_due_now",
+        ));
+    };
+    let gateway = crate::gateway::from_context(&ctx)?;
+    let applied = plan_changes::apply(
+        &ctx.db,
+        gateway.as_ref(),
+        &ws,
+        &sub,
+        plan_changes::Rules::Merchant,
+        plan_changes::Confirmation {
+            target,
+            at,
+            expected_total,
+        },
+        &plan_changes::Authentication::OffSession,
+        Actor::System,
+        Utc::now().fixed_offset(),
+    )
+    .await
+    .map_err(|err| match err {
+        Error::Model(err) => change_refused(err),
+        err => err,
+    })?;
+    let (result, charge) = match applied {
+        plan_changes::Applied::Paid { charge, .. } => ("paid", Some(charge.pid)),
+        plan_changes::Applied::Switched => ("switched", None),
+        plan_changes::Applied::Scheduled => ("scheduled", None),
+        plan_changes::Applied::AlreadyApplied => ("already_applied", None),
+        plan_changes::Applied::Failed { message } => {
+            return Err(Error::CustomError(
+                StatusCode::PAYMENT_REQUIRED,
+                loco_rs::controller::ErrorDetail::new("payment_failed", message),
+            ))
+        }
+        plan_changes::Applied::Stale(_) | plan_changes::Applied::RequiresAction { .. } => {
+            return Err(Error::CustomError(
+                StatusCode::CONFLICT,
+                loco_rs::controller::ErrorDetail::new(
+                    "preview_stale",
+                    "the subscription or the amount changed since the preview; nothing was charged: preview again",
+                ),
+            ))
+        }
+    };
+    let sub = find::<subscriptions::Entity>(&ctx, ws.id, &id, "subscription").await?;
+    format::json(ChangeResult {
+        result: result.into(),
+        charge,
+        subscription: view(&ctx, ws.id, &sub).await?,
+    })
 }

@@ -21,7 +21,7 @@ use crate::{
 };
 
 /// The customer's running subscription `id`, when they may write to it.
-async fn subscription_of(
+pub(super) async fn subscription_of(
     ctx: &AppContext,
     signed_in: &SignedIn,
     id: i64,
@@ -166,7 +166,7 @@ pub async fn cancel(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct CsrfForm {
-    csrf_token: String,
+    pub(super) csrf_token: String,
 }
 
 /// `POST .../subscriptions/{id}/keep`: undo a scheduled cancellation.

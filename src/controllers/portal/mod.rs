@@ -14,7 +14,9 @@ use crate::{models::workspaces, secrets::random_token, settings::Settings};
 
 mod billing;
 mod cancellation;
+mod pause;
 mod payment_methods;
+mod plan_change;
 mod profile;
 mod sections;
 pub mod session;
@@ -217,6 +219,19 @@ pub fn routes() -> Routes {
             get(cancellation::page).post(cancellation::cancel),
         )
         .add("/subscriptions/{id}/keep", post(cancellation::keep))
+        .add(
+            "/subscriptions/{id}/pause",
+            get(pause::page).post(pause::pause),
+        )
+        .add("/subscriptions/{id}/resume", post(pause::resume))
+        .add(
+            "/subscriptions/{id}/change",
+            get(plan_change::page).post(plan_change::confirm),
+        )
+        .add(
+            "/subscriptions/{id}/change/return",
+            get(plan_change::back_from_bank),
+        )
         .add("/payment-methods", get(payment_methods::index))
         .add("/payment-methods/cards", post(payment_methods::add_card))
         .add(

@@ -61,6 +61,10 @@ pub struct SubscriptionNotice {
     method_changed: Option<String>,
     cancelled: Option<String>,
     kept: Option<String>,
+    paused: Option<String>,
+    resumed: Option<String>,
+    changed: Option<String>,
+    change_scheduled: Option<String>,
 }
 
 #[debug_handler]
@@ -88,6 +92,14 @@ pub async fn subscription(
         Some("subscription-cancel-scheduled")
     } else if notice.kept.is_some() {
         Some("subscription-kept")
+    } else if notice.paused.is_some() {
+        Some("subscription-pause-scheduled")
+    } else if notice.resumed.is_some() {
+        Some("subscription-resumed")
+    } else if notice.changed.is_some() {
+        Some("subscription-plan-changed")
+    } else if notice.change_scheduled.is_some() {
+        Some("subscription-change-scheduled")
     } else {
         None
     };
@@ -107,6 +119,7 @@ pub(super) async fn subscription_page(
     extra: serde_json::Value,
 ) -> Result<Response> {
     let ws = &signed_in.workspace;
+    let sub_for_options = sub.clone();
     let detail =
         SubscriptionDetail::load(&ctx.db, ws, &signed_in.customer, sub, signed_in.lang).await?;
     let methods: Vec<_> =
@@ -118,6 +131,15 @@ pub(super) async fn subscription_page(
     let can_change = ws.allow_change_renewal_method && detail.status != "cancelled";
     let can_cancel =
         Capability::CancelAtPeriodEnd.allowed(ws) || Capability::CancelImmediately.allowed(ws);
+    let can_change_plan = detail.changeable
+        && (Capability::SwitchPlan.allowed(ws) || Capability::ChangeQuantity.allowed(ws))
+        && !crate::models::plan_changes::options(
+            &ctx.db,
+            &sub_for_options,
+            crate::models::plan_changes::Rules::for_customer(ws),
+        )
+        .await?
+        .is_empty();
     format::render().status(status).view(
         v,
         "portal/subscription.html",
@@ -130,6 +152,8 @@ pub(super) async fn subscription_page(
                     "can_change_method": can_change,
                     "can_cancel": can_cancel,
                     "can_keep": Capability::CancelAtPeriodEnd.allowed(ws),
+                    "can_pause": Capability::Pause.allowed(ws),
+                    "can_change_plan": can_change_plan,
                 }),
             ),
             extra,

@@ -30,6 +30,7 @@ pub struct Model {
     pub customer_id: i64,
     pub subscription_id: Option<i64>,
     pub payment_method_id: Option<i64>,
+    pub proration: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

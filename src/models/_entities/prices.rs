@@ -21,6 +21,9 @@ pub struct Model {
     pub active: bool,
     pub workspace_id: i64,
     pub product_id: i64,
+    pub customer_switchable: bool,
+    pub min_quantity: i32,
+    pub max_quantity: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,6 +30,9 @@ pub struct Model {
     pub cancellation_reason: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub cancellation_comment: Option<String>,
+    pub pause_resumes_at: Option<DateTimeWithTimeZone>,
+    pub scheduled_price_id: Option<i64>,
+    pub scheduled_quantity: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

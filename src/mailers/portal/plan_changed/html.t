@@ -1,0 +1,9 @@
+<!doctype html>
+<html lang="{{ lang }}"><body style="margin:0;padding:24px;background:#f9fafb;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#111827">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center">
+<table role="presentation" width="480" cellpadding="0" cellspacing="0" style="max-width:480px;background:#ffffff;border:1px solid #e5e7eb;border-radius:12px;padding:32px"><tr><td>
+<p style="margin:0 0 16px;font-weight:700;color:{{ accent }}">{{ workspace }}</p>
+{% if lang == "de-DE" %}<p>Hallo {{ name }},</p>{% if scheduled %}<p>Ihr Abo wechselt am {{ renews_on }} von <strong>{{ from_plan }}</strong> zu <strong>{{ plan }}</strong>. Bis dahin bleibt alles wie es ist; heute wird nichts abgebucht.</p>{% else %}<p>Ihr Abo ist jetzt <strong>{{ plan }}</strong> (vorher {{ from_plan }}).{% if charged %} Für den Rest des laufenden Zeitraums wurden {{ charged }} abgebucht; die Rechnung finden Sie im Kundenportal.{% endif %}</p>{% endif %}<p>Ab dem {{ renews_on }} kostet es {{ renewal_amount }} pro Zeitraum.</p><p><a href="{{ portal_url }}" style="color:{{ accent }}">Zum Kundenportal</a></p>
+{% else %}<p>Hi {{ name }},</p>{% if scheduled %}<p>Your subscription moves from <strong>{{ from_plan }}</strong> to <strong>{{ plan }}</strong> on {{ renews_on }}. Until then nothing changes, and nothing is charged today.</p>{% else %}<p>Your subscription is now <strong>{{ plan }}</strong> (was {{ from_plan }}).{% if charged %} {{ charged }} was charged for the rest of the current period; the invoice is in your billing portal.{% endif %}</p>{% endif %}<p>From {{ renews_on }} it renews at {{ renewal_amount }} a period.</p><p><a href="{{ portal_url }}" style="color:{{ accent }}">Go to your billing portal</a></p>{% endif %}
+</td></tr></table></td></tr></table>
+</body></html>

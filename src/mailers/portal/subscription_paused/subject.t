@@ -1,0 +1,1 @@
+{% if lang == "de-DE" %}Ihr Abo {{ plan }} pausiert ab dem {{ pauses_on }}{% else %}Your {{ plan }} subscription pauses from {{ pauses_on }}{% endif %}

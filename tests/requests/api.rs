@@ -503,3 +503,163 @@ async fn a_subscription_is_cancelled_at_period_end_and_resumed_by_the_api() {
         .await;
     assert_eq!(res.status_code(), 404);
 }
+
+#[tokio::test]
+async fn a_subscription_is_paused_resumed_and_changed_with_a_preview_by_the_api() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let api = Api::new(&app).await;
+    let bob = support::customer(ctx, "acme", "bob@example.com").await;
+    let subs: serde_json::Value = api
+        .get(&format!("/api/v1/subscriptions?customer={}", bob.pid))
+        .await
+        .json();
+    let sub = &subs["data"][0];
+    let id = sub["id"].as_str().unwrap().to_string();
+    let prices: serde_json::Value = api.get("/api/v1/prices?limit=100").await.json();
+    let products: serde_json::Value = api.get("/api/v1/products?limit=100").await.json();
+    let price_of = |name: &str| {
+        let product = products["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["id"]
+            .clone();
+        prices["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["product"] == product)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+
+    // pause for one period, then withdraw it
+    let too_long = api
+        .post(
+            &format!("/api/v1/subscriptions/{id}/pause"),
+            json!({ "periods": 13 }),
+        )
+        .await;
+    assert_eq!(too_long.status_code(), 422, "{}", too_long.text());
+    let paused = api
+        .post(
+            &format!("/api/v1/subscriptions/{id}/pause"),
+            json!({ "periods": 1 }),
+        )
+        .await;
+    assert_eq!(paused.status_code(), 200, "{}", paused.text());
+    let body: serde_json::Value = paused.json();
+    assert_eq!(
+        body["status"], "active",
+        "the pause begins when the period ends"
+    );
+    assert!(body["pause_resumes_at"].is_string());
+    let resumed: serde_json::Value = api
+        .post(&format!("/api/v1/subscriptions/{id}/resume"), json!({}))
+        .await
+        .json();
+    assert_eq!(resumed["pause_resumes_at"], serde_json::Value::Null);
+
+    // an upgrade: previewed, then confirmed with the preview's figures, once
+    let business = price_of("Cloud Business");
+    let preview = api
+        .post(
+            &format!("/api/v1/subscriptions/{id}/preview_change"),
+            json!({ "price": business }),
+        )
+        .await;
+    assert_eq!(preview.status_code(), 200, "{}", preview.text());
+    let preview: serde_json::Value = preview.json();
+    assert_eq!(preview["takes_effect"], "now");
+    let due = preview["amount_due_now"].as_i64().unwrap();
+    assert_eq!(
+        preview["debit"].as_i64().unwrap() - preview["credit"].as_i64().unwrap()
+            + preview["tax"].as_i64().unwrap(),
+        due
+    );
+    let stale = api
+        .post(
+            &format!("/api/v1/subscriptions/{id}/change"),
+            json!({ "price": business, "proration_date": preview["proration_date"], "amount_due_now": due + 1 }),
+        )
+        .await;
+    assert_eq!(stale.status_code(), 409, "{}", stale.text());
+    let confirm = json!({ "price": business, "proration_date": preview["proration_date"], "amount_due_now": due });
+    let changed = api
+        .post(
+            &format!("/api/v1/subscriptions/{id}/change"),
+            confirm.clone(),
+        )
+        .await;
+    assert_eq!(changed.status_code(), 200, "{}", changed.text());
+    let changed: serde_json::Value = changed.json();
+    assert_eq!(changed["result"], "paid");
+    assert_eq!(changed["subscription"]["price"], business);
+    let again: serde_json::Value = api
+        .post(&format!("/api/v1/subscriptions/{id}/change"), confirm)
+        .await
+        .json();
+    assert_eq!(again["result"], "already_applied");
+    let charge: serde_json::Value = api
+        .get(&format!(
+            "/api/v1/charges/{}",
+            changed["charge"].as_str().unwrap()
+        ))
+        .await
+        .json();
+    assert_eq!(charge["amount"].as_i64().unwrap(), due);
+
+    // a downgrade waits for the renewal
+    let basic = price_of("Cloud Basic");
+    let preview: serde_json::Value = api
+        .post(
+            &format!("/api/v1/subscriptions/{id}/preview_change"),
+            json!({ "price": basic }),
+        )
+        .await
+        .json();
+    assert_eq!(
+        (
+            preview["takes_effect"].as_str(),
+            preview["amount_due_now"].as_i64()
+        ),
+        (Some("at_renewal"), Some(0))
+    );
+    let scheduled: serde_json::Value = api
+        .post(
+            &format!("/api/v1/subscriptions/{id}/change"),
+            json!({ "price": basic, "proration_date": preview["proration_date"], "amount_due_now": 0 }),
+        )
+        .await
+        .json();
+    assert_eq!(scheduled["result"], "scheduled");
+    assert_eq!(scheduled["subscription"]["price"], business);
+    assert_eq!(scheduled["subscription"]["scheduled_price"], basic);
+
+    // a price in another currency is refused
+    let globex_price = {
+        let globex = support::workspace(ctx, "globex").await;
+        portal::models::prices::Entity::find()
+            .filter(portal::models::prices::Column::WorkspaceId.eq(globex.id))
+            .one(&ctx.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .pid
+    };
+    let foreign = api
+        .post(
+            &format!("/api/v1/subscriptions/{id}/preview_change"),
+            json!({ "price": globex_price }),
+        )
+        .await;
+    assert_eq!(
+        foreign.status_code(),
+        422,
+        "another workspace's price is no price here"
+    );
+}

@@ -422,3 +422,200 @@ async fn the_engine_renews_on_the_billing_anchor_after_a_short_month() {
         "Jan 31 stays the 31st"
     );
 }
+
+/// acme's price of the product called `name`.
+async fn price_named(ctx: &AppContext, name: &str) -> portal::models::prices::Model {
+    use portal::models::{prices, products};
+    let product = products::Entity::find()
+        .filter(products::Column::Name.eq(name))
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    prices::Entity::find()
+        .filter(prices::Column::ProductId.eq(product.id))
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn sweep(ctx: &AppContext) {
+    let vars = loco_rs::task::Vars::default();
+    loco_rs::boot::run_task::<portal::app::App>(ctx, Some(&"renewals_run".to_string()), &vars)
+        .await
+        .unwrap();
+}
+
+async fn reloaded(ctx: &AppContext, sub: &subscriptions::Model) -> subscriptions::Model {
+    subscriptions::Entity::find_by_id(sub.id)
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_sweep_pauses_instead_of_charging_and_charges_again_when_the_pause_ends() {
+    use portal::models::audit_events::Actor;
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let now = support::now();
+    let sub = due_subscription(ctx, "bob@example.com", Status::Active, now).await;
+    let sub = sub
+        .pause(&ctx.db, 1, 3, Actor::System, now - Duration::hours(1))
+        .await
+        .unwrap();
+    let resumes_at = sub.pause_resumes_at.unwrap();
+    let before = charges_for(ctx, &sub).await.len();
+    sweep(ctx).await;
+    sweep(ctx).await;
+    let paused = reloaded(ctx, &sub).await;
+    assert_eq!(paused.status(), Some(Status::Paused));
+    assert_eq!(paused.next_renewal_at, Some(resumes_at));
+    assert_eq!(
+        charges_for(ctx, &sub).await.len(),
+        before,
+        "not charged while paused"
+    );
+
+    // the pause's end comes: one charge for the period that starts then
+    let mut ended = paused.into_active_model();
+    ended.current_period_end = Set(now - Duration::minutes(1));
+    ended.next_renewal_at = Set(Some(now - Duration::minutes(1)));
+    ended.billing_anchor = Set(Some(now - Duration::minutes(1)));
+    ended.update(&ctx.db).await.unwrap();
+    sweep(ctx).await;
+    sweep(ctx).await;
+    let charges = charges_for(ctx, &sub).await;
+    assert_eq!(charges.len(), before + 1);
+    assert_eq!(charges[0].status(), Some(charges::Status::Paid));
+    let resumed = reloaded(ctx, &sub).await;
+    assert_eq!(
+        (resumed.status(), resumed.pause_resumes_at),
+        (Some(Status::Active), None)
+    );
+    assert!(resumed.next_renewal_at.unwrap() > now);
+}
+
+#[tokio::test]
+async fn a_scheduled_downgrade_renews_at_the_new_price() {
+    use portal::models::{audit_events::Actor, plan_changes};
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let now = support::now();
+    let acme = support::workspace(ctx, "acme").await;
+    let sub = due_subscription(ctx, "bob@example.com", Status::Active, now).await;
+    // move the period's end back to the future to schedule, then due again
+    let mut running = sub.into_active_model();
+    running.current_period_end = Set(now + Duration::days(3));
+    let sub = running.update(&ctx.db).await.unwrap();
+    let basic = price_named(ctx, "Cloud Basic").await;
+    let gateway = portal::gateway::from_context(ctx).unwrap();
+    let applied = plan_changes::apply(
+        &ctx.db,
+        gateway.as_ref(),
+        &acme,
+        &sub,
+        plan_changes::Rules::Merchant,
+        plan_changes::Confirmation {
+            target: plan_changes::Target {
+                price_id: basic.id,
+                quantity: 1,
+            },
+            at: now,
+            expected_total: 0,
+        },
+        &plan_changes::Authentication::OffSession,
+        Actor::System,
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(applied, plan_changes::Applied::Scheduled),
+        "{applied:?}"
+    );
+    let mut due = reloaded(ctx, &sub).await.into_active_model();
+    due.current_period_end = Set(now - Duration::minutes(1));
+    due.update(&ctx.db).await.unwrap();
+    sweep(ctx).await;
+    let charges = charges_for(ctx, &sub).await;
+    assert_eq!(
+        (charges[0].amount, charges[0].status()),
+        (basic.unit_amount, Some(charges::Status::Paid))
+    );
+    let renewed = reloaded(ctx, &sub).await;
+    assert_eq!(
+        (renewed.price_id, renewed.scheduled_price_id),
+        (basic.id, None)
+    );
+}
+
+#[tokio::test]
+async fn two_confirmations_of_one_upgrade_racing_charge_once() {
+    use portal::models::{audit_events::Actor, plan_changes};
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let now = support::now();
+    let acme = support::workspace(ctx, "acme").await;
+    let customer = support::customer(ctx, "acme", "bob@example.com").await;
+    let sub = subscriptions::Model::list_for_customer(&ctx.db, acme.id, customer.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.status() == Some(Status::Active))
+        .unwrap();
+    let business = price_named(ctx, "Cloud Business").await;
+    let target = plan_changes::Target {
+        price_id: business.id,
+        quantity: 1,
+    };
+    let preview = plan_changes::preview(
+        &ctx.db,
+        &acme,
+        &sub,
+        target,
+        plan_changes::Rules::Merchant,
+        now,
+    )
+    .await
+    .unwrap();
+    let before = charges_for(ctx, &sub).await.len();
+    let gateway = portal::gateway::from_context(ctx).unwrap();
+    let confirm = || {
+        plan_changes::apply(
+            &ctx.db,
+            gateway.as_ref(),
+            &acme,
+            &sub,
+            plan_changes::Rules::Merchant,
+            plan_changes::Confirmation {
+                target,
+                at: now,
+                expected_total: preview.due_now(),
+            },
+            &plan_changes::Authentication::OffSession,
+            Actor::System,
+            now,
+        )
+    };
+    let (first, second) = tokio::join!(confirm(), confirm());
+    let outcomes = [first.unwrap(), second.unwrap()];
+    assert!(
+        outcomes
+            .iter()
+            .any(|o| matches!(o, plan_changes::Applied::Paid { .. })),
+        "{outcomes:?}"
+    );
+    let charges = charges_for(ctx, &sub).await;
+    assert_eq!(charges.len(), before + 1, "one charge");
+    assert_eq!(charges[0].amount, preview.due_now());
+    let paid_at_gateway = sandbox_charges::Entity::find()
+        .filter(sandbox_charges::Column::IdempotencyKey.eq(charges[0].idempotency_key.clone()))
+        .count(&ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(paid_at_gateway, 1, "the gateway charged once");
+    assert_eq!(reloaded(ctx, &sub).await.price_id, business.id);
+}

@@ -84,8 +84,8 @@ pub async fn keep(
     Ok(kept)
 }
 
-/// Schedules a pause of `periods` billing periods (within the workspace's
-/// longest) and emails the customer when it did.
+/// Schedules a pause of `periods` billing periods (at most `max`: the
+/// workspace's longest for its customers) and emails the customer when it did.
 ///
 /// # Errors
 /// `ModelError::Message` for a refused pause; database or mail errors.
@@ -95,10 +95,10 @@ pub async fn pause(
     customer: &customers::Model,
     sub: subscriptions::Model,
     periods: u32,
+    max: u32,
     actor: Actor,
 ) -> std::result::Result<subscriptions::Model, ModelError> {
     let was = sub.pause_resumes_at;
-    let max = crate::capabilities::pause_max_periods(workspace);
     let paused = sub
         .pause(
             &ctx.db,

@@ -324,3 +324,38 @@ impl SubscriptionDetail {
         })
     }
 }
+
+/// A plan change's preview as a page shows it (the portal's and the
+/// console's), with what its confirmation carries.
+#[must_use]
+pub fn plan_change_preview(
+    preview: &crate::models::plan_changes::Preview,
+    names: &dyn Fn(i64) -> String,
+    lang: &str,
+) -> serde_json::Value {
+    let money =
+        |minor: i64| crate::models::money::Money::new(minor, &preview.to.currency).localized(lang);
+    let (kind, proration) = match preview.timing {
+        crate::models::plan_changes::Timing::Now(p) => ("upgrade", Some(p)),
+        crate::models::plan_changes::Timing::NowInTrial => ("trial", None),
+        crate::models::plan_changes::Timing::AtRenewal(_) => ("downgrade", None),
+    };
+    serde_json::json!({
+        "kind": kind,
+        "price_id": preview.to.id,
+        "quantity": preview.to_quantity,
+        "at": preview.at.timestamp(),
+        "total": preview.due_now(),
+        "due_now": money(preview.due_now()),
+        "from_plan": names(preview.from.id),
+        "from_quantity": preview.from_quantity,
+        "to_plan": names(preview.to.id),
+        "credit": proration.map(|p| money(-p.credit)),
+        "debit": proration.map(|p| money(p.debit)),
+        "tax": proration.filter(|p| p.tax != 0).map(|p| money(p.tax)),
+        "since": crate::locale::date(preview.at, lang),
+        "renewal_amount": money(preview.renewal_total),
+        "interval": preview.to.interval_words_in(lang),
+        "renews_on": crate::locale::date(preview.renews_at, lang),
+    })
+}

@@ -772,3 +772,102 @@ async fn an_admin_cancels_a_customers_subscription_at_period_end_and_resumes_it(
         .await;
     assert_eq!(unknown.status_code(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_admin_previews_and_changes_a_customers_plan_then_pauses_and_resumes_it() {
+    use portal::models::{charges, subscriptions};
+    use sea_orm::EntityTrait;
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let bob = support::customer(ctx, "acme", "bob@example.com").await;
+    let sub = subscriptions::Model::list_for_customer(&ctx.db, bob.workspace_id, bob.id)
+        .await
+        .unwrap()
+        .remove(0);
+    let page_path = format!("/admin/acme/customers/{}", bob.pid);
+    let change = format!("{page_path}/subscriptions/{}/change", sub.pid);
+    let admin = app.server();
+    support::console_sign_in(&admin, ctx, "admin@acme.test").await;
+    let page = admin.get(&page_path).await.text();
+    assert!(page.contains(&format!(r#"href="{change}""#)), "{page}");
+    let form = admin.get(&change).await.text();
+    assert!(
+        form.contains("Cloud Business") && form.contains("Starter (legacy)"),
+        "{form}"
+    );
+    // merchants may move to any price on the same cycle, switchable or not
+    let business = portal::models::prices::Entity::find()
+        .all(&ctx.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.unit_amount == 7900)
+        .unwrap();
+    let preview = admin
+        .get(&format!("{change}?price={}&quantity=1", business.id))
+        .await;
+    assert_eq!(preview.status_code(), StatusCode::OK);
+    let preview = preview.text();
+    assert!(preview.contains("Unused time on Cloud Pro"), "{preview}");
+    let field = |name: &str| {
+        let marker = format!(r#"name="{name}" value=""#);
+        let start = preview.find(&marker).unwrap() + marker.len();
+        preview[start..start + preview[start..].find('"').unwrap()].to_string()
+    };
+    let before = charges::Model::list_for_subscription(&ctx.db, sub.workspace_id, sub.id)
+        .await
+        .unwrap()
+        .len();
+    let done = admin
+        .post(&change)
+        .form(&[
+            ("csrf_token", field("csrf_token")),
+            ("price_id", field("price_id")),
+            ("quantity", field("quantity")),
+            ("at", field("at")),
+            ("total", field("total")),
+        ])
+        .await;
+    assert_eq!(done.status_code(), StatusCode::SEE_OTHER, "{}", done.text());
+    let charges = charges::Model::list_for_subscription(&ctx.db, sub.workspace_id, sub.id)
+        .await
+        .unwrap();
+    assert_eq!(charges.len(), before + 1);
+    assert_eq!(charges[0].amount.to_string(), field("total"));
+    let changed = subscriptions::Entity::find_by_id(sub.id)
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(changed.price_id, business.id);
+
+    // pause for two periods, then resume from the console
+    let page = admin.get(&page_path).await.text();
+    let csrf = support::csrf(&page);
+    let paused = admin
+        .post(&format!("{page_path}/subscriptions/{}/pause", sub.pid))
+        .form(&[("csrf_token", csrf.as_str()), ("periods", "2")])
+        .await;
+    assert_eq!(paused.status_code(), StatusCode::SEE_OTHER);
+    let page = admin
+        .get(paused.header("location").to_str().unwrap())
+        .await
+        .text();
+    assert!(page.contains("Pauses on"), "{page}");
+    let scheduled = subscriptions::Entity::find_by_id(sub.id)
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(scheduled.pause_resumes_at.is_some());
+    admin
+        .post(&format!("{page_path}/subscriptions/{}/resume", sub.pid))
+        .form(&[("csrf_token", csrf.as_str())])
+        .await;
+    let resumed = subscriptions::Entity::find_by_id(sub.id)
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(resumed.pause_resumes_at, None);
+}

@@ -130,7 +130,11 @@ async fn detail(
     let plans = prices::Model::with_products(
         &ctx.db,
         ws,
-        &subs.iter().map(|s| s.price_id).collect::<Vec<_>>(),
+        &subs
+            .iter()
+            .flat_map(|s| [Some(s.price_id), s.scheduled_price_id])
+            .flatten()
+            .collect::<Vec<_>>(),
     )
     .await?;
     let subs: Vec<_> = subs
@@ -153,7 +157,11 @@ async fn detail(
                     "renews": s.next_renewal_at.map(day),
                     "cancels_on": s.cancel_at_period_end.then(|| day(s.current_period_end)),
                     "cancellable": s.is_cancellable() && !s.cancel_at_period_end,
-                    "schedulable": s.status() != Some(subscriptions::Status::PastDue) })
+                    "schedulable": s.status() != Some(subscriptions::Status::PastDue),
+                    "schedule": crate::views::portal::Schedule::of(s, &plans, "en-US"),
+                    "resumable": s.has_scheduled_change() || s.status() == Some(subscriptions::Status::Paused),
+                    "pausable": s.status() == Some(subscriptions::Status::Active) && !s.has_scheduled_change(),
+                    "changeable": crate::models::plan_changes::check_changeable(s).is_ok() })
         })
         .collect();
     let methods: Vec<_> = payment_methods::Model::list_active_for_customer(
@@ -201,6 +209,7 @@ async fn detail(
         "subscriptions": subs, "methods": methods, "charges": charge_rows, "invoices": invoice_rows, "trail": trail,
         "can_write": console.can_write(ctx, Resource::Customers).await,
         "can_decide": console.can_write(ctx, Resource::Subscriptions).await,
+        "pause_periods": (1..=crate::capabilities::PAUSE_PERIODS_LIMIT).collect::<Vec<_>>(),
     });
     let page = with(page, extra);
     console

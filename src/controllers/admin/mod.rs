@@ -37,6 +37,10 @@ pub fn routes() -> Routes {
             post(customers::portal_link),
         )
         .add(
+            "/{slug}/customers/{pid}/subscriptions/{sub}/change",
+            get(subscriptions::change_form).post(subscriptions::change),
+        )
+        .add(
             "/{slug}/customers/{pid}/subscriptions/{sub}/{decision}",
             post(subscriptions::decide),
         )

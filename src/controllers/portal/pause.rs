@@ -97,6 +97,7 @@ pub async fn pause(
         &signed_in.customer,
         sub.clone(),
         periods,
+        capabilities::pause_max_periods(ws),
         Actor::Customer(signed_in.customer.id),
     )
     .await;

@@ -18,10 +18,7 @@ use crate::{
     capabilities::Capability,
     models::{
         audit_events::Actor,
-        money::Money,
-        plan_changes::{
-            self, Applied, Authentication, Confirmation, Preview, Rules, Target, Timing,
-        },
+        plan_changes::{self, Applied, Authentication, Confirmation, Preview, Rules, Target},
         prices, subscriptions,
         workspaces::PortalSection,
     },
@@ -36,34 +33,6 @@ fn rules(signed_in: &SignedIn) -> Result<Rules> {
     } else {
         Err(Error::NotFound)
     }
-}
-
-/// The preview as the page shows it, with what the confirmation carries.
-fn preview_view(preview: &Preview, names: &dyn Fn(i64) -> String, lang: &str) -> serde_json::Value {
-    let money = |minor: i64| Money::new(minor, &preview.to.currency).localized(lang);
-    let (kind, proration) = match preview.timing {
-        Timing::Now(p) => ("upgrade", Some(p)),
-        Timing::NowInTrial => ("trial", None),
-        Timing::AtRenewal(_) => ("downgrade", None),
-    };
-    json!({
-        "kind": kind,
-        "price_id": preview.to.id,
-        "quantity": preview.to_quantity,
-        "at": preview.at.timestamp(),
-        "total": preview.due_now(),
-        "due_now": money(preview.due_now()),
-        "from_plan": names(preview.from.id),
-        "from_quantity": preview.from_quantity,
-        "to_plan": names(preview.to.id),
-        "credit": proration.map(|p| money(-p.credit)),
-        "debit": proration.map(|p| money(p.debit)),
-        "tax": proration.filter(|p| p.tax != 0).map(|p| money(p.tax)),
-        "since": crate::locale::date(preview.at, lang),
-        "renewal_amount": money(preview.renewal_total),
-        "interval": preview.to.interval_words_in(lang),
-        "renews_on": crate::locale::date(preview.renews_at, lang),
-    })
 }
 
 async fn render(
@@ -110,7 +79,7 @@ async fn render(
         .cloned()
         .collect();
     let quantity = preview.map_or(sub.quantity, |p| p.to_quantity);
-    let preview = preview.map(|p| preview_view(p, &names, lang));
+    let preview = preview.map(|p| crate::views::portal::plan_change_preview(p, &names, lang));
     let detail = SubscriptionDetail::load(&ctx.db, ws, &signed_in.customer, sub, lang).await?;
     format::render().status(status).view(
         v,

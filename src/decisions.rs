@@ -193,6 +193,7 @@ pub async fn change_plan(
         chrono::Utc::now().fixed_offset(),
     )
     .await?;
+    render_invoice(ctx, &applied).await?;
     let charged = match &applied {
         Applied::Paid { charge, .. } => {
             Some(charge.money().localized(lang_of(workspace, customer)))
@@ -232,6 +233,7 @@ pub async fn complete_plan_change(
         chrono::Utc::now().fixed_offset(),
     )
     .await?;
+    render_invoice(ctx, &applied).await?;
     if let Applied::Paid { charge, .. } = &applied {
         let charged = Some(charge.money().localized(lang_of(workspace, customer)));
         plan_changed_mail(
@@ -246,6 +248,18 @@ pub async fn complete_plan_change(
         .await?;
     }
     Ok(applied)
+}
+
+/// A paid plan change's invoice gets its PDF like a renewal's (the plan
+/// change's email points to it).
+///
+/// # Errors
+/// When the job cannot be queued.
+pub async fn render_invoice(ctx: &AppContext, applied: &Applied) -> Result<()> {
+    if let Applied::Paid { invoice, .. } = applied {
+        crate::workers::invoice_pdf::InvoicePdfWorker::queue(ctx, invoice, false).await?;
+    }
+    Ok(())
 }
 
 async fn plan_changed_mail(

@@ -205,13 +205,8 @@ impl Model {
 
     /// Is this portal section switched on for customers?
     #[must_use]
-    pub const fn section_enabled(&self, section: PortalSection) -> bool {
-        match section {
-            PortalSection::Subscriptions => self.section_subscriptions,
-            PortalSection::PaymentMethods => self.section_payment_methods,
-            PortalSection::BillingHistory => self.section_billing_history,
-            PortalSection::Profile => self.section_profile,
-        }
+    pub fn section_enabled(&self, section: PortalSection) -> bool {
+        crate::capabilities::Capability::of_section(section).allowed(self)
     }
 
     /// The enabled sections, in menu order.
@@ -239,53 +234,29 @@ impl Model {
     }
 }
 
-/// What the console's "Portal settings" page edits: which sections and
-/// actions customers get, and the dunning schedule.
+/// What the console's "Portal settings" page edits: every switch of
+/// `crate::capabilities` (sections, actions, decisions, profile fields) by
+/// key, the longest pause, and the dunning schedule.
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct PortalSettings {
-    pub section_subscriptions: bool,
-    pub section_payment_methods: bool,
-    pub section_billing_history: bool,
-    pub section_profile: bool,
-    pub allow_change_renewal_method: bool,
-    pub allow_paypal: bool,
-    pub allow_invoice_generation: bool,
-    pub allow_payment_retry: bool,
-    pub profile_edit_name: bool,
-    pub profile_edit_email: bool,
-    pub profile_edit_address: bool,
-    pub profile_edit_marketing: bool,
-    pub dunning_retry_days: String,
-    pub dunning_final_action: String,
-    /// the subscription decisions customers may make (`crate::capabilities`)
-    pub capabilities: std::collections::BTreeMap<String, bool>,
+    pub switches: std::collections::BTreeMap<String, bool>,
     /// the longest pause customers may choose, in billing periods (1 to 12)
     pub pause_max_periods: u32,
+    pub dunning_retry_days: String,
+    pub dunning_final_action: String,
 }
 
 impl From<&Model> for PortalSettings {
     fn from(w: &Model) -> Self {
         Self {
-            section_subscriptions: w.section_subscriptions,
-            section_payment_methods: w.section_payment_methods,
-            section_billing_history: w.section_billing_history,
-            section_profile: w.section_profile,
-            allow_change_renewal_method: w.allow_change_renewal_method,
-            allow_paypal: w.allow_paypal,
-            allow_invoice_generation: w.allow_invoice_generation,
-            allow_payment_retry: w.allow_payment_retry,
-            profile_edit_name: w.profile_edit_name,
-            profile_edit_email: w.profile_edit_email,
-            profile_edit_address: w.profile_edit_address,
-            profile_edit_marketing: w.profile_edit_marketing,
-            dunning_retry_days: w.dunning_retry_days.clone(),
-            dunning_final_action: w.dunning_final_action.clone(),
-            capabilities: crate::capabilities::current(w)
+            switches: crate::capabilities::current(w)
                 .into_iter()
                 .map(|(c, on)| (c.key().to_string(), on))
                 .collect(),
             pause_max_periods: crate::capabilities::pause_max_periods(w),
+            dunning_retry_days: w.dunning_retry_days.clone(),
+            dunning_final_action: w.dunning_final_action.clone(),
         }
     }
 }
@@ -378,28 +349,12 @@ impl Model {
             "cancel"
         };
         let mut w = self.into_active_model();
-        w.section_subscriptions = Set(s.section_subscriptions);
-        w.section_payment_methods = Set(s.section_payment_methods);
-        w.section_billing_history = Set(s.section_billing_history);
-        w.section_profile = Set(s.section_profile);
-        w.allow_change_renewal_method = Set(s.allow_change_renewal_method);
-        w.allow_paypal = Set(s.allow_paypal);
-        w.allow_invoice_generation = Set(s.allow_invoice_generation);
-        w.allow_payment_retry = Set(s.allow_payment_retry);
-        w.profile_edit_name = Set(s.profile_edit_name);
-        w.profile_edit_email = Set(s.profile_edit_email);
-        w.profile_edit_address = Set(s.profile_edit_address);
-        w.profile_edit_marketing = Set(s.profile_edit_marketing);
         w.dunning_retry_days = Set(s.dunning_retry_days.replace(' ', ""));
         w.dunning_final_action = Set(final_action.to_string());
-        let capabilities: Vec<_> = crate::capabilities::Capability::ALL
-            .into_iter()
-            .map(|c| (c, s.capabilities.get(c.key()).copied().unwrap_or(false)))
+        let values: Vec<_> = crate::capabilities::Capability::all()
+            .map(|c| (c, s.switches.get(c.key()).copied().unwrap_or(false)))
             .collect();
-        w.capabilities = Set(crate::capabilities::encode(
-            &capabilities,
-            s.pause_max_periods,
-        ));
+        crate::capabilities::apply(&mut w, &values, s.pause_max_periods);
         Ok(w.update(db).await?)
     }
 }
@@ -415,12 +370,7 @@ impl ActiveModel {
         section: PortalSection,
         enabled: bool,
     ) -> ModelResult<Model> {
-        match section {
-            PortalSection::Subscriptions => self.section_subscriptions = Set(enabled),
-            PortalSection::PaymentMethods => self.section_payment_methods = Set(enabled),
-            PortalSection::BillingHistory => self.section_billing_history = Set(enabled),
-            PortalSection::Profile => self.section_profile = Set(enabled),
-        }
+        crate::capabilities::Capability::of_section(section).set(&mut self, enabled);
         Ok(self.update(db).await?)
     }
 }

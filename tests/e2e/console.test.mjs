@@ -4,20 +4,11 @@
 // switches it back on. Every console page is audited with axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { BASE, launch, audit, signIn } from './support.mjs';
+import { BASE, launch, audit, signIn, consoleSignIn, consolePassword } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-/** The demo console password, as `cargo loco start` prints it. */
-function consolePassword() {
-  const log = fs.readFileSync(process.env.SERVER_LOG, 'utf8');
-  const found = log.match(/owner@acme\.test \/ (\S+)\)/);
-  assert.ok(found, 'the server printed the console password');
-  return found[1];
-}
 
 async function setPaymentMethods(page, on) {
   await page.goto(`${BASE}/admin/acme/settings`);
@@ -71,14 +62,6 @@ test('the owner switches Payment methods off and on for customers', async () => 
   await customerContext.close();
   await consoleContext.close();
 });
-
-async function consoleSignIn(page) {
-  await page.goto(`${BASE}/admin`);
-  await page.getByLabel('Email').fill('owner@acme.test');
-  await page.getByLabel('Password').fill(consolePassword());
-  await page.getByRole('button', { name: /Sign in/ }).click();
-  await page.getByRole('heading', { name: 'Portal settings' }).waitFor();
-}
 
 test('the owner creates, uses and revokes an API key, adds a webhook endpoint and invites a teammate', async () => {
   const context = await browser.newContext();

@@ -205,3 +205,33 @@ export async function addCard(page, number, authenticate, check = async () => {}
   await page.getByRole('button', { name: authenticate ? 'Complete authentication' : 'Fail authentication' }).click();
   await page.getByRole('heading', { name: 'Payment methods', level: 1 }).waitFor();
 }
+
+/** The demo console password, as `cargo loco start` prints it. */
+export function consolePassword() {
+  const log = fs.readFileSync(process.env.SERVER_LOG, 'utf8');
+  const found = log.match(/owner@acme\.test \/ (\S+)\)/);
+  assert.ok(found, 'the server printed the console password');
+  return found[1];
+}
+
+export async function consoleSignIn(page) {
+  await page.goto(`${BASE}/admin`);
+  await page.getByLabel('Email').fill('owner@acme.test');
+  await page.getByLabel('Password').fill(consolePassword());
+  await page.getByRole('button', { name: /Sign in/ }).click();
+  await page.getByRole('heading', { name: 'Portal settings' }).waitFor();
+}
+
+/**
+ * Opens the portal as a customer from the console ("View portal as
+ * customer"), for a customer who signed in by email too often this hour
+ * (the sign-in limit is real in the browser journeys).
+ */
+export async function viewPortalAs(page, email) {
+  await consoleSignIn(page);
+  await page.goto(`${BASE}/admin/acme/customers?q=${encodeURIComponent(email)}`);
+  await page.getByRole('row').filter({ hasText: email }).getByRole('link').click();
+  await page.getByRole('button', { name: 'View portal as customer' }).click();
+  await page.getByRole('button', { name: 'Continue to your account' }).click();
+  await page.waitForURL(/\/subscriptions$/);
+}

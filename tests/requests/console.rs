@@ -666,9 +666,9 @@ async fn the_owner_lets_customers_cancel_immediately_and_stops_cancellation_at_p
     );
     let mut changed: Vec<_> = fields
         .into_iter()
-        .filter(|(name, _)| name != "capability_cancel_at_period_end")
+        .filter(|(name, _)| name != "cancel_at_period_end")
         .collect();
-    changed.push(("capability_cancel_immediately".into(), "on".into()));
+    changed.push(("cancel_immediately".into(), "on".into()));
     owner
         .post("/admin/acme/settings")
         .form(&changed)

@@ -113,4 +113,45 @@ async fn every_email_escapes_what_people_typed() {
         .await
         .unwrap();
     assert_message_escaped(&mail::wait_for(&to, 3).await, "invoice ready");
+
+    // the emails about a subscription decision, with an evil plan name too
+    let mut sub = portal::models::subscriptions::Model::list_for_customer(
+        &ctx.db,
+        customer.workspace_id,
+        customer.id,
+    )
+    .await
+    .unwrap()
+    .remove(0);
+    sub.pause_resumes_at = Some(sub.current_period_end);
+    let about = portal::mailers::portal::SubscriptionMail {
+        workspace: &workspace,
+        customer: &customer,
+        subscription: &sub,
+        plan: EVIL,
+        lang: "de-DE",
+    };
+    PortalMailer::subscription_paused(ctx, &settings, &about)
+        .await
+        .unwrap();
+    assert_message_escaped(&mail::wait_for(&to, 4).await, "subscription paused");
+    PortalMailer::subscription_resumed(ctx, &settings, &about)
+        .await
+        .unwrap();
+    assert_message_escaped(&mail::wait_for(&to, 5).await, "subscription resumed");
+    PortalMailer::plan_changed(
+        ctx,
+        &settings,
+        &about,
+        &portal::mailers::portal::PlanChangeMail {
+            from_plan: EVIL,
+            scheduled: false,
+            charged: Some(EVIL.to_string()),
+            renewal_amount: EVIL.to_string(),
+            renews_on: EVIL.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_message_escaped(&mail::wait_for(&to, 6).await, "plan changed");
 }

@@ -442,6 +442,10 @@ async fn ada_upgrades_pays_the_previewed_proration_once_and_gets_its_invoice() {
     assert_eq!(amounts, vec![-share(2900), share(7900)]);
     assert_eq!(amounts.iter().sum::<i64>() + invoice.tax, invoice.total);
     assert_eq!(invoice.total, total);
+    assert!(
+        invoice.pdf_key.is_some(),
+        "the invoice's PDF is rendered like a renewal's"
+    );
     let page = ada.server.get(&format!("{base}?changed=1")).await.text();
     assert!(page.contains("Your plan has changed"), "{page}");
     assert!(page.contains("<h1>Cloud Business</h1>"));

@@ -263,18 +263,9 @@ pub async fn set_capability(
     capability: portal::capabilities::Capability,
     on: bool,
 ) {
-    use portal::capabilities;
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
-    let ws = workspace(ctx, slug).await;
-    let mut values = capabilities::current(&ws);
-    let pause_max = capabilities::pause_max_periods(&ws);
-    for (c, value) in &mut values {
-        if *c == capability {
-            *value = on;
-        }
-    }
-    let mut w = ws.into_active_model();
-    w.capabilities = Set(capabilities::encode(&values, pause_max));
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    let mut w = workspace(ctx, slug).await.into_active_model();
+    capability.set(&mut w, on);
     w.update(&ctx.db).await.unwrap();
 }
 

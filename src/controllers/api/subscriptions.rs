@@ -461,6 +461,7 @@ pub async fn change(
         Error::Model(err) => change_refused(err),
         err => err,
     })?;
+    crate::decisions::render_invoice(&ctx, &applied).await?;
     let (result, charge) = match applied {
         plan_changes::Applied::Paid { charge, .. } => ("paid", Some(charge.pid)),
         plan_changes::Applied::Switched => ("switched", None),

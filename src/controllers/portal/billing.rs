@@ -6,6 +6,8 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use loco_rs::prelude::*;
 
+use crate::capabilities::Capability;
+
 use crate::models::Found as _;
 use serde::Deserialize;
 use serde_json::json;
@@ -41,7 +43,7 @@ const PER_PAGE: u64 = 20;
 
 /// Failed charges offered for retry (none when the workspace switched retries off).
 async fn retryable(ctx: &AppContext, signed_in: &SignedIn) -> Result<Vec<i64>> {
-    if !signed_in.workspace.allow_payment_retry {
+    if !Capability::RetryPayment.allowed(&signed_in.workspace) {
         return Ok(vec![]);
     }
     Ok(renewals::retryable_charges(&ctx.db, signed_in.workspace.id, signed_in.customer.id).await?)
@@ -79,7 +81,7 @@ async fn history_page(
             row["invoice_ready"] = json!(invoice.is_some_and(|i| i.pdf_key.is_some()));
             row["can_generate"] = json!(
                 invoice.is_none()
-                    && ws.allow_invoice_generation
+                    && Capability::GenerateInvoice.allowed(ws)
                     && c.status() == Some(charges::Status::Paid)
             );
             row
@@ -163,7 +165,7 @@ async fn allow_retry(ctx: &AppContext, signed_in: &SignedIn) -> Result<()> {
             Action::Write,
         )
         .await?;
-    if signed_in.workspace.allow_payment_retry {
+    if Capability::RetryPayment.allowed(&signed_in.workspace) {
         Ok(())
     } else {
         Err(Error::NotFound)
@@ -319,7 +321,7 @@ pub async fn generate_invoice(
         .await?;
     signed_in.check_csrf(&form.csrf_token)?;
     let (ws, customer) = (&signed_in.workspace, &signed_in.customer);
-    if !ws.allow_invoice_generation {
+    if !Capability::GenerateInvoice.allowed(ws) {
         return Err(Error::NotFound);
     }
     let charge = charges::Model::find_for_customer(&ctx.db, ws.id, customer.id, id)

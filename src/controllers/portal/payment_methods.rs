@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use loco_rs::prelude::*;
 
+use crate::capabilities::Capability;
+
 use crate::models::Found as _;
 use serde::Deserialize;
 use serde_json::json;
@@ -42,7 +44,8 @@ pub struct Notice {
 
 /// PayPal needs the workspace's permission and a gateway that offers it.
 fn paypal_offered(ctx: &AppContext, signed_in: &SignedIn) -> Result<bool> {
-    Ok(signed_in.workspace.allow_paypal && gateway::from_context(ctx)?.supports_paypal())
+    Ok(Capability::AddPayPal.allowed(&signed_in.workspace)
+        && gateway::from_context(ctx)?.supports_paypal())
 }
 
 async fn allow(ctx: &AppContext, signed_in: &SignedIn, action: Action) -> Result<()> {
@@ -336,7 +339,7 @@ pub async fn confirm_remove(
 ) -> Result<Response> {
     allow(&ctx, &signed_in, Action::Write).await?;
     let method = own_method(&ctx, &signed_in, id).await?;
-    if method.kind() == Kind::PayPal && !signed_in.workspace.allow_paypal {
+    if method.kind() == Kind::PayPal && !Capability::AddPayPal.allowed(&signed_in.workspace) {
         return Err(Error::NotFound);
     }
     let renewing =
@@ -362,7 +365,7 @@ pub async fn remove(
     allow(&ctx, &signed_in, Action::Write).await?;
     signed_in.check_csrf(&form.csrf_token)?;
     let method = own_method(&ctx, &signed_in, id).await?;
-    if method.kind() == Kind::PayPal && !signed_in.workspace.allow_paypal {
+    if method.kind() == Kind::PayPal && !Capability::AddPayPal.allowed(&signed_in.workspace) {
         return Err(Error::NotFound);
     }
     let (removed, renewing) = payment_methods::Model::remove_for_customer(
@@ -408,7 +411,7 @@ pub async fn set_renewal_method(
         )
         .await?;
     signed_in.check_csrf(&form.csrf_token)?;
-    if !signed_in.workspace.allow_change_renewal_method {
+    if !Capability::ChangeRenewalMethod.allowed(&signed_in.workspace) {
         return Err(Error::NotFound);
     }
     let ws = &signed_in.workspace;

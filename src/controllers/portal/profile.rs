@@ -8,6 +8,8 @@ use axum_extra::extract::cookie::CookieJar;
 use chrono::Utc;
 use loco_rs::prelude::*;
 
+use crate::capabilities::Capability;
+
 use crate::controllers::client_ip::ClientIp;
 use serde::Deserialize;
 use serde_json::json;
@@ -55,10 +57,10 @@ pub struct Notice {
 
 fn editable(workspace: &workspaces::Model) -> serde_json::Value {
     json!({
-        "name": workspace.profile_edit_name,
-        "email": workspace.profile_edit_email,
-        "address": workspace.profile_edit_address,
-        "marketing": workspace.profile_edit_marketing,
+        "name": Capability::EditName.allowed(workspace),
+        "email": Capability::EditEmail.allowed(workspace),
+        "address": Capability::EditAddress.allowed(workspace),
+        "marketing": Capability::EditMarketing.allowed(workspace),
     })
 }
 
@@ -146,15 +148,27 @@ pub async fn update(
     signed_in.check_csrf(&form.csrf_token)?;
     let ws = &signed_in.workspace;
     let changes = ProfileChanges {
-        name: ws.profile_edit_name.then(|| form.name.clone()),
-        address_line1: ws.profile_edit_address.then(|| form.address_line1.clone()),
-        address_line2: ws.profile_edit_address.then(|| form.address_line2.clone()),
-        city: ws.profile_edit_address.then(|| form.city.clone()),
-        region: ws.profile_edit_address.then(|| form.region.clone()),
-        postal_code: ws.profile_edit_address.then(|| form.postal_code.clone()),
-        country: ws.profile_edit_address.then(|| form.country.clone()),
-        marketing_opt_in: ws
-            .profile_edit_marketing
+        name: Capability::EditName.allowed(ws).then(|| form.name.clone()),
+        address_line1: Capability::EditAddress
+            .allowed(ws)
+            .then(|| form.address_line1.clone()),
+        address_line2: Capability::EditAddress
+            .allowed(ws)
+            .then(|| form.address_line2.clone()),
+        city: Capability::EditAddress
+            .allowed(ws)
+            .then(|| form.city.clone()),
+        region: Capability::EditAddress
+            .allowed(ws)
+            .then(|| form.region.clone()),
+        postal_code: Capability::EditAddress
+            .allowed(ws)
+            .then(|| form.postal_code.clone()),
+        country: Capability::EditAddress
+            .allowed(ws)
+            .then(|| form.country.clone()),
+        marketing_opt_in: Capability::EditMarketing
+            .allowed(ws)
             .then_some(form.marketing_opt_in.is_some()),
     };
     // What the customer typed goes back into the form when something is wrong.
@@ -169,7 +183,7 @@ pub async fn update(
         actor: Actor::Customer(signed_in.customer.id),
         ip: Some(&ip),
     };
-    let wants_new_email = ws.profile_edit_email
+    let wants_new_email = Capability::EditEmail.allowed(ws)
         && !form.email.trim().is_empty()
         && customers::normalize_email(&form.email) != signed_in.customer.email;
 

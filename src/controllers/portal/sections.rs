@@ -128,7 +128,7 @@ pub(super) async fn subscription_page(
             .iter()
             .map(|m| MethodRow::new(m, signed_in.customer.default_payment_method_id))
             .collect();
-    let can_change = ws.allow_change_renewal_method && detail.status != "cancelled";
+    let can_change = Capability::ChangeRenewalMethod.allowed(ws) && detail.status != "cancelled";
     let can_cancel =
         Capability::CancelAtPeriodEnd.allowed(ws) || Capability::CancelImmediately.allowed(ws);
     let can_change_plan = detail.changeable

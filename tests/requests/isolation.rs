@@ -76,14 +76,62 @@ async fn a_customer_of_acme_gets_404_on_every_globex_url() {
         .form(&[("csrf_token", csrf.as_str())])
         .await;
     assert_eq!(logout.status_code(), 404);
-    // and globex ids through acme's own URLs do not exist either
-    assert_eq!(
-        server
-            .get(&format!("/portal/acme/subscriptions/{globex_sub}"))
-            .add_header("cookie", &cookie)
+    // and globex ids through acme's own URLs do not exist either, nor may
+    // any decision be made about them (every switch on, so the 404 is the
+    // isolation's, not a switch's)
+    use portal::capabilities::Capability;
+    for capability in Capability::all() {
+        support::set_capability(ctx, "acme", capability, true).await;
+        support::set_capability(ctx, "globex", capability, true).await;
+    }
+    let globex_before =
+        subscriptions::Model::list_for_customer(&ctx.db, globex_ada.workspace_id, globex_ada.id)
             .await
-            .status_code(),
-        404
+            .unwrap();
+    for slug in ["acme", "globex"] {
+        let base = format!("/portal/{slug}/subscriptions/{globex_sub}");
+        for path in [
+            base.clone(),
+            format!("{base}/cancel"),
+            format!("{base}/pause"),
+            format!("{base}/change"),
+            format!("{base}/change?price=1"),
+            format!("{base}/change/return"),
+        ] {
+            let r = server.get(&path).add_header("cookie", &cookie).await;
+            assert_eq!(r.status_code(), 404, "GET {path}");
+        }
+        for (action, form) in [
+            ("cancel", vec![("when", "now")]),
+            ("keep", vec![]),
+            ("pause", vec![("periods", "1")]),
+            ("resume", vec![]),
+            (
+                "change",
+                vec![
+                    ("price_id", "1"),
+                    ("quantity", "1"),
+                    ("at", "0"),
+                    ("total", "0"),
+                ],
+            ),
+        ] {
+            let mut fields = vec![("csrf_token", csrf.as_str())];
+            fields.extend(form);
+            let r = server
+                .post(&format!("{base}/{action}"))
+                .add_header("cookie", &cookie)
+                .form(&fields)
+                .await;
+            assert_eq!(r.status_code(), 404, "POST {base}/{action}");
+        }
+    }
+    assert_eq!(
+        subscriptions::Model::list_for_customer(&ctx.db, globex_ada.workspace_id, globex_ada.id)
+            .await
+            .unwrap(),
+        globex_before,
+        "nothing of globex's moved"
     );
     let untouched = support::customer(ctx, "globex", "ada@example.com").await;
     assert_eq!(untouched.name, "Ada King");

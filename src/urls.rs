@@ -179,7 +179,6 @@ impl reqwest::dns::Resolve for PublicOnlyResolver {
 
 /// Installs [`PublicOnlyResolver`] on a client builder unless private
 /// receivers are allowed.
-#[must_use]
 pub fn public_only(builder: reqwest::ClientBuilder, policy: Policy) -> reqwest::ClientBuilder {
     if policy.allow_private {
         builder

@@ -253,6 +253,21 @@ impl ActiveModel {
         Ok(self.update(db).await?)
     }
 
+    /// The bank wants the customer to authenticate first; the gateway's
+    /// reference settles it when they are back.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn mark_requires_action(
+        mut self,
+        db: &impl ConnectionTrait,
+        gateway_charge_ref: String,
+    ) -> ModelResult<Model> {
+        self.status = Set(Status::RequiresAction.as_str().to_string());
+        self.gateway_charge_ref = Set(Some(gateway_charge_ref));
+        Ok(self.update(db).await?)
+    }
+
     /// The gateway declined; keep its reason for the customer and the merchant.
     ///
     /// # Errors

@@ -775,10 +775,10 @@ async fn settle(
             })
         }
         ChargeOutcome::RequiresAction { reference, url } => {
-            let mut waiting = charge.into_active_model();
-            waiting.status = Set(charges::Status::RequiresAction.as_str().to_string());
-            waiting.gateway_charge_ref = Set(Some(reference));
-            waiting.update(db).await?;
+            charge
+                .into_active_model()
+                .mark_requires_action(db, reference)
+                .await?;
             Ok(Applied::RequiresAction { url })
         }
         ChargeOutcome::Failed { code, message, .. } => {

@@ -855,10 +855,10 @@ async fn settle_manual(
             Ok(ManualRetry::Paid { charge_id })
         }
         ChargeOutcome::RequiresAction { reference, url } => {
-            let mut waiting = charge.into_active_model();
-            waiting.status = Set(charges::Status::RequiresAction.as_str().to_string());
-            waiting.gateway_charge_ref = Set(Some(reference));
-            let waiting = waiting.update(db).await?;
+            let waiting = charge
+                .into_active_model()
+                .mark_requires_action(db, reference)
+                .await?;
             Ok(ManualRetry::RequiresAction {
                 charge_id: waiting.id,
                 url,

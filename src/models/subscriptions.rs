@@ -353,22 +353,12 @@ impl Model {
                 "pause_starts_at": self.current_period_end,
                 "resumes_at": resumes_at,
             });
-            super::audit_events::Model::record(
+            self.record_decision(
                 &txn,
-                self.workspace_id,
                 actor,
-                "subscription",
-                self.id,
                 "subscription.pause_scheduled",
                 detail.clone(),
-                None,
-            )
-            .await?;
-            super::events::Model::publish(
-                &txn,
-                self.workspace_id,
                 "subscription.updated",
-                Some(self.customer_id),
                 detail,
             )
             .await?;
@@ -391,7 +381,8 @@ impl Model {
         now: DateTime<FixedOffset>,
     ) -> ModelResult<Self> {
         let running = self.status() == Some(Status::Paused);
-        if !running && !(self.status() == Some(Status::Active) && self.pause_resumes_at.is_some()) {
+        let scheduled = self.status() == Some(Status::Active) && self.pause_resumes_at.is_some();
+        if !(running || scheduled) {
             return Ok(self);
         }
         let txn = super::write_transaction(db).await?;
@@ -427,22 +418,12 @@ impl Model {
                     serde_json::json!({ "subscription": self.pid, "renews_at": self.next_renewal_at }),
                 )
             };
-            super::audit_events::Model::record(
+            self.record_decision(
                 &txn,
-                self.workspace_id,
                 actor,
-                "subscription",
-                self.id,
                 action,
                 detail.clone(),
-                None,
-            )
-            .await?;
-            super::events::Model::publish(
-                &txn,
-                self.workspace_id,
                 "subscription.updated",
-                Some(self.customer_id),
                 detail,
             )
             .await?;
@@ -532,22 +513,12 @@ impl Model {
         } else {
             ("subscription.cancelled", "subscription.cancelled", now)
         };
-        super::audit_events::Model::record(
+        self.record_decision(
             &txn,
-            self.workspace_id,
             actor,
-            "subscription",
-            self.id,
             action,
             serde_json::json!({ "reason": reason, "comment": comment, "ends_at": ends_at }),
-            None,
-        )
-        .await?;
-        super::events::Model::publish(
-            &txn,
-            self.workspace_id,
             event,
-            Some(self.customer_id),
             serde_json::json!({
                 "subscription": self.pid,
                 "cancel_at_period_end": at_period_end,
@@ -606,26 +577,17 @@ impl Model {
                 "pause": self.status() != Some(Status::Paused) && self.pause_resumes_at.is_some(),
                 "price_change": self.scheduled_price_id.is_some() || self.scheduled_quantity.is_some(),
             });
-            super::audit_events::Model::record(
+            let action = if self.cancel_at_period_end {
+                "subscription.cancellation_undone"
+            } else {
+                "subscription.scheduled_change_undone"
+            };
+            self.record_decision(
                 &txn,
-                self.workspace_id,
                 actor,
-                "subscription",
-                self.id,
-                if self.cancel_at_period_end {
-                    "subscription.cancellation_undone"
-                } else {
-                    "subscription.scheduled_change_undone"
-                },
+                action,
                 serde_json::json!({ "renews_at": self.next_renewal_at, "undone": undone }),
-                None,
-            )
-            .await?;
-            super::events::Model::publish(
-                &txn,
-                self.workspace_id,
                 "subscription.updated",
-                Some(self.customer_id),
                 serde_json::json!({
                     "subscription": self.pid,
                     "cancel_at_period_end": false,
@@ -636,6 +598,40 @@ impl Model {
         }
         txn.commit().await?;
         Ok(Entity::find_by_id(self.id).one(db).await?.unwrap_or(self))
+    }
+
+    /// Writes a decision about this subscription to the audit trail and
+    /// publishes its webhook event, in the decision's transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn record_decision(
+        &self,
+        txn: &impl ConnectionTrait,
+        actor: super::audit_events::Actor,
+        action: &str,
+        audit: serde_json::Value,
+        event: &str,
+        payload: serde_json::Value,
+    ) -> ModelResult<()> {
+        super::audit_events::Model::record(
+            txn,
+            self.workspace_id,
+            actor,
+            "subscription",
+            self.id,
+            action,
+            audit,
+            None,
+        )
+        .await?;
+        super::events::Model::publish(
+            txn,
+            self.workspace_id,
+            event,
+            Some(self.customer_id),
+            payload,
+        )
+        .await?;
+        Ok(())
     }
 
     /// The moment this subscription's periods are counted from (see

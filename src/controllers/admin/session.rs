@@ -148,7 +148,7 @@ impl Console {
                 StatusCode::FORBIDDEN,
                 loco_rs::controller::ErrorDetail::new(
                     "forbidden",
-                    &format!(
+                    format!(
                         "Your role ({}) cannot change this. Ask an owner of {}.",
                         self.role.as_str(),
                         self.workspace.name

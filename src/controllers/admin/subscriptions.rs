@@ -42,7 +42,7 @@ async fn subscription_of(
     let customer = customers::Model::find_by_pid(&ctx.db, ws.id, customer_pid)
         .await
         .or_404()?;
-    let sub_pid = Uuid::parse_str(&sub_pid).map_err(|_| Error::NotFound)?;
+    let sub_pid = Uuid::parse_str(sub_pid).map_err(|_| Error::NotFound)?;
     let sub = tenancy::find_by_pid::<subscriptions::Entity>(&ctx.db, ws.id, sub_pid)
         .await
         .or_404()?;
@@ -129,8 +129,7 @@ async fn change_page(
     v: &TeraView,
     ctx: &AppContext,
     console: &Console,
-    customer: &customers::Model,
-    sub: &subscriptions::Model,
+    (customer, sub): (&customers::Model, &subscriptions::Model),
     preview: Option<&plan_changes::Preview>,
     status: StatusCode,
     extra: serde_json::Value,
@@ -201,8 +200,7 @@ pub async fn change_form(
             &v,
             &ctx,
             &console,
-            &customer,
-            &sub,
+            (&customer, &sub),
             None,
             StatusCode::OK,
             json!({}),
@@ -239,8 +237,7 @@ pub async fn change_form(
                 &v,
                 &ctx,
                 &console,
-                &customer,
-                &sub,
+                (&customer, &sub),
                 Some(&preview),
                 StatusCode::OK,
                 json!({}),
@@ -253,8 +250,7 @@ pub async fn change_form(
                 &v,
                 &ctx,
                 &console,
-                &customer,
-                &sub,
+                (&customer, &sub),
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 extra,
@@ -306,8 +302,7 @@ pub async fn change(
             &v,
             &ctx,
             &console,
-            &customer,
-            &sub,
+            (&customer, &sub),
             None,
             StatusCode::UNPROCESSABLE_ENTITY,
             extra,
@@ -346,8 +341,7 @@ pub async fn change(
                 &v,
                 &ctx,
                 &console,
-                &customer,
-                &sub,
+                (&customer, &sub),
                 Some(&preview),
                 StatusCode::CONFLICT,
                 extra,
@@ -361,8 +355,7 @@ pub async fn change(
                 &v,
                 &ctx,
                 &console,
-                &customer,
-                &sub,
+                (&customer, &sub),
                 None,
                 StatusCode::PAYMENT_REQUIRED,
                 extra,
@@ -376,8 +369,7 @@ pub async fn change(
                 &v,
                 &ctx,
                 &console,
-                &customer,
-                &sub,
+                (&customer, &sub),
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 extra,

@@ -24,6 +24,10 @@ test('the owner switches Pause and Switch plan on; ada pauses her subscription a
   await owner.getByRole('button', { name: 'Save settings' }).click();
   await owner.getByText('Saved. Customers see the change on their next page load.').waitFor();
   await audit(owner, 'the portal settings with pause and plan switching on');
+  await owner.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Plans', exact: true }).click();
+  await owner.getByRole('heading', { name: 'Plans', level: 1 }).waitFor();
+  assert.ok(await owner.getByLabel('Switchable (Cloud Business, $79.00 monthly)').isChecked());
+  await audit(owner, 'the plans customers may switch between');
 
   const customer = await browser.newContext();
   const page = await customer.newPage();

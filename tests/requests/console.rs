@@ -871,3 +871,93 @@ async fn an_admin_previews_and_changes_a_customers_plan_then_pauses_and_resumes_
         .unwrap();
     assert_eq!(resumed.pause_resumes_at, None);
 }
+
+#[tokio::test]
+async fn the_owner_chooses_the_plans_customers_switch_between_and_their_seats() {
+    use portal::models::{audit_events, prices};
+    use sea_orm::EntityTrait;
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let acme = support::workspace(ctx, "acme").await;
+    let price = |amount: i64| {
+        let db = ctx.db.clone();
+        let ws = acme.id;
+        async move {
+            prices::Entity::find()
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|p| p.workspace_id == ws && p.unit_amount == amount)
+                .unwrap()
+        }
+    };
+    let (starter, team) = (price(900).await, price(19000).await);
+
+    // a viewer reads the page but cannot save it
+    let viewer = app.server();
+    support::console_sign_in(&viewer, ctx, "viewer@acme.test").await;
+    let page = viewer.get("/admin/acme/plans").await;
+    assert_eq!(page.status_code(), StatusCode::OK);
+    assert!(page
+        .text()
+        .contains("can view these plans but not change them"));
+    let refused = viewer
+        .post("/admin/acme/plans")
+        .form(&[("csrf_token", support::csrf(&page.text()))])
+        .await;
+    assert_eq!(refused.status_code(), StatusCode::FORBIDDEN);
+
+    let owner = app.server();
+    support::console_sign_in(&owner, ctx, "owner@acme.test").await;
+    let page = owner.get("/admin/acme/plans").await.text();
+    // every field of the form as it stands, then changed
+    let mut fields: Vec<(String, String)> = vec![("csrf_token".into(), support::csrf(&page))];
+    for p in prices::Entity::find().all(&ctx.db).await.unwrap() {
+        if p.workspace_id != acme.id || !p.active {
+            continue;
+        }
+        if p.customer_switchable {
+            fields.push((format!("switchable_{}", p.id), "on".into()));
+        }
+        fields.push((format!("min_{}", p.id), p.min_quantity.to_string()));
+        fields.push((
+            format!("max_{}", p.id),
+            p.max_quantity.map(|m| m.to_string()).unwrap_or_default(),
+        ));
+    }
+    let set = |fields: &mut Vec<(String, String)>, name: String, value: &str| {
+        fields.retain(|(n, _)| *n != name);
+        fields.push((name, value.to_string()));
+    };
+
+    // a maximum below the minimum: nothing is saved, the field says why
+    let mut bad = fields.clone();
+    set(&mut bad, format!("switchable_{}", starter.id), "on");
+    set(&mut bad, format!("min_{}", team.id), "5");
+    set(&mut bad, format!("max_{}", team.id), "3");
+    let refused = owner.post("/admin/acme/plans").form(&bad).await;
+    assert_eq!(refused.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.text();
+    assert!(text.contains("a maximum no lower than it"), "{text}");
+    assert!(text.contains(r#"value="3""#), "what was typed stays");
+    assert!(!price(900).await.customer_switchable, "nothing saved");
+
+    set(&mut fields, format!("switchable_{}", starter.id), "on");
+    set(&mut fields, format!("min_{}", team.id), "2");
+    set(&mut fields, format!("max_{}", team.id), "20");
+    let saved = owner.post("/admin/acme/plans").form(&fields).await;
+    assert_eq!(
+        saved.status_code(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        saved.text()
+    );
+    assert!(price(900).await.customer_switchable);
+    let team = price(19000).await;
+    assert_eq!((team.min_quantity, team.max_quantity), (2, Some(20)));
+    let trail = audit_events::Model::list_for_subject(&ctx.db, acme.id, "workspace", acme.id)
+        .await
+        .unwrap();
+    assert_eq!(trail[0].action, "plans.customer_options_updated");
+}

@@ -55,6 +55,7 @@ async fn console_pages_by_role() {
     let ada = support::customer(ctx, "acme", "ada@example.com").await;
     let pages = [
         "/admin/acme/settings".to_string(),
+        "/admin/acme/plans".to_string(),
         "/admin/acme/branding".to_string(),
         "/admin/acme/customers".to_string(),
         format!("/admin/acme/customers/{}", ada.pid),
@@ -77,6 +78,7 @@ async fn console_pages_by_role() {
                 ("section_payment_methods", "on".into()),
             ],
         ),
+        ("/admin/acme/plans".into(), "settings", vec![]),
         (
             format!("/admin/acme/customers/{}/portal-link", ada.pid),
             "customers",

@@ -6,6 +6,7 @@ use loco_rs::prelude::*;
 mod api_keys;
 mod branding;
 mod customers;
+mod plans;
 mod session;
 mod settings;
 mod sign_in;
@@ -29,6 +30,7 @@ pub fn routes() -> Routes {
         .add("/workspaces", get(sign_in::no_workspace))
         .add("/{slug}", get(settings::home))
         .add("/{slug}/settings", get(settings::page).post(settings::save))
+        .add("/{slug}/plans", get(plans::page).post(plans::save))
         .add("/{slug}/branding", get(branding::page).post(branding::save))
         .add("/{slug}/customers", get(customers::index))
         .add("/{slug}/customers/{pid}", get(customers::show))

@@ -197,6 +197,7 @@ impl Console {
         let slug = &self.workspace.slug;
         let nav: Vec<_> = [
             ("settings", "Portal settings"),
+            ("plans", "Plans"),
             ("branding", "Branding"),
             ("customers", "Customers"),
             ("subscriptions", "Subscriptions"),

@@ -59,5 +59,12 @@ pub async fn apply(State(Https(https)): State<Https>, request: Request, next: Ne
         // billing pages hold personal data: never cache them
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    if personal {
+        // nothing behind a sign-in (or a one-time link) belongs in a search index
+        headers.insert(
+            "x-robots-tag",
+            HeaderValue::from_static("noindex, nofollow"),
+        );
+    }
     response
 }

@@ -645,3 +645,51 @@ async fn an_api_key_over_its_budget_gets_429_with_retry_after() {
         .await;
     assert_eq!(other.status_code(), 200);
 }
+
+#[tokio::test]
+async fn no_server_banner_private_pages_are_not_indexed_and_answers_are_compressed() {
+    let app = support::boot_with_demo().await;
+    let server = app.server();
+    for path in [
+        "/portal/acme/login",
+        "/admin",
+        "/_ping",
+        "/api/v1/openapi.json",
+        "/nowhere",
+    ] {
+        let res = server.get(path).await;
+        assert!(
+            res.maybe_header("x-powered-by").is_none(),
+            "{path} names its framework"
+        );
+    }
+    for path in [
+        "/portal/acme/login",
+        "/admin/login",
+        "/portal/acme/subscriptions",
+    ] {
+        let res = server.get(path).await;
+        assert_eq!(
+            res.maybe_header("x-robots-tag")
+                .map(|v| v.to_str().unwrap().to_string())
+                .as_deref(),
+            Some("noindex, nofollow"),
+            "{path}"
+        );
+    }
+    let page = server
+        .get("/api/v1/openapi.json")
+        .add_header("accept-encoding", "gzip")
+        .await;
+    assert_eq!(
+        page.maybe_header("content-encoding")
+            .map(|v| v.to_str().unwrap().to_string())
+            .as_deref(),
+        Some("gzip")
+    );
+    let plain = server.get("/api/v1/openapi.json").await;
+    assert!(
+        plain.maybe_header("content-encoding").is_none(),
+        "only when the client accepts it"
+    );
+}

@@ -172,7 +172,10 @@ impl Hooks for App {
                 ctx.clone(),
                 controllers::api::idempotency::apply,
             ))
-            .layer(axum::middleware::from_fn(controllers::errors::apply))
+            .layer(axum::middleware::from_fn_with_state(
+                ctx.clone(),
+                controllers::errors::apply,
+            ))
             .layer(axum::middleware::from_fn_with_state(
                 controllers::security_headers::Https(https),
                 controllers::security_headers::apply,

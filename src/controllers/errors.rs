@@ -5,26 +5,40 @@
 //!   `{"error": type, "description": message, "errors": {field: message}}`
 //!   (`errors` for 422), even when axum or Loco rejected the request before a
 //!   handler ran (malformed JSON, a bad query string, a wrong content type).
-//! - A server error (5xx) outside the API is a page of ours with the request
-//!   id to quote to support, not a framework's JSON.
+//! - Outside the API every error without a page of its own (a framework's
+//!   text, Loco's JSON, a missing file or route, a switched-off section) is a
+//!   page of ours in the reader's language: under `/portal/{slug}/` branded
+//!   with the workspace (its name, colour and support address); a server
+//!   error carries the request id to quote to support.
 //! - Client errors (4xx) are logged at INFO, server errors at ERROR with the
 //!   request id; Loco's own ERROR line for a client error is silenced by the
 //!   log filter in `crate::logging`.
+use std::sync::OnceLock;
+
 use axum::{
     body::to_bytes,
-    extract::Request,
+    extract::{Request, State},
     http::{header, HeaderValue, StatusCode},
     middleware::Next,
     response::{Html, IntoResponse, Response},
 };
+use fluent_templates::{ArcLoader, Loader as _};
+use loco_rs::app::AppContext;
+
+use crate::models::workspaces;
 
 /// Longest error body rewritten (they are short; anything else is left be).
 const MAX_BODY: usize = 64 * 1024;
 
-pub async fn apply(request: Request, next: Next) -> Response {
+pub async fn apply(State(ctx): State<AppContext>, request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let method = request.method().clone();
     let path = request.uri().path().to_string();
+    let accept_language = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -70,28 +84,174 @@ pub async fn apply(request: Request, next: Next) -> Response {
         keep_request_id(&parts.headers, &mut answer);
         return answer;
     }
-    if !api && status == StatusCode::NOT_FOUND && !is_html {
-        // a missing static file, a section switched off: our page, still a 404
-        let mut answer = not_found_page().into_response();
-        keep_request_id(response.headers(), &mut answer);
-        return answer;
+    if is_html || path.starts_with("/stripe/") {
+        // a page of the handler's own (a form with its errors, say), or an
+        // answer to the gateway, which reads JSON
+        return response;
     }
-    if !api && status.is_server_error() && !is_html {
-        // Loco's generic JSON or a framework's text becomes our page; an
-        // answer of our own (the health check's 503 JSON) is left as it is
-        let (parts, body) = response.into_parts();
-        let bytes = to_bytes(body, MAX_BODY).await.unwrap_or_default();
-        let generic = !is_json
-            || serde_json::from_slice::<serde_json::Value>(&bytes)
-                .is_ok_and(|v| v["error"] == "internal_server_error");
+    let (parts, body) = response.into_parts();
+    let bytes = if is_json {
+        to_bytes(body, MAX_BODY).await.unwrap_or_default()
+    } else {
+        axum::body::Bytes::new()
+    };
+    let loco = is_json
+        .then(|| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .flatten();
+    if status.is_server_error() && is_json {
+        // an answer of our own (the health check's 503 JSON) stays as it is;
+        // Loco's generic JSON becomes our page
+        let generic = loco
+            .as_ref()
+            .is_some_and(|v| v["error"] == "internal_server_error");
         if !generic {
             return Response::from_parts(parts, bytes.into());
         }
-        let mut answer = server_error_page(status, &request_id);
-        keep_request_id(&parts.headers, &mut answer);
-        return answer;
     }
-    response
+    // what a handler said about a refused request (`Error::BadRequest("only a
+    // paid charge ...")`) is shown; Loco's generic words are not
+    let detail = loco
+        .filter(|_| status.is_client_error())
+        .filter(|v| {
+            !matches!(
+                v["error"].as_str(),
+                Some("not_found" | "unauthorized" | "conflict" | "tenant_mismatch")
+            )
+        })
+        .and_then(|v| v["description"].as_str().map(str::to_string))
+        .filter(|d| !d.is_empty());
+    let headers = parts.headers;
+    let workspace = match path
+        .strip_prefix("/portal/")
+        .and_then(|rest| rest.split('/').next())
+    {
+        Some(slug) if !slug.is_empty() => workspaces::Model::find_by_slug(&ctx.db, slug).await.ok(),
+        _ => None,
+    };
+    let mut answer = error_page(
+        status,
+        workspace.as_ref(),
+        accept_language.as_deref(),
+        detail.as_deref(),
+        &request_id,
+    );
+    keep_request_id(&headers, &mut answer);
+    answer
+}
+
+/// The Fluent messages of the error pages (the portal's files, read once).
+fn messages() -> Option<&'static ArcLoader> {
+    static LOADER: OnceLock<Option<ArcLoader>> = OnceLock::new();
+    LOADER
+        .get_or_init(|| {
+            ArcLoader::builder("assets/i18n", unic_langid::langid!("en-US"))
+                .shared_resources(Some(&["assets/shared.ftl".into()]))
+                .customize(|bundle| bundle.set_use_isolating(false))
+                .build()
+                .ok()
+        })
+        .as_ref()
+}
+
+/// The status whose words an error page uses (the ones we have words for).
+fn page_status(status: StatusCode) -> u16 {
+    match status.as_u16() {
+        code @ (400 | 403 | 404 | 410 | 422 | 429) => code,
+        code if code >= 500 => 500,
+        _ => 400,
+    }
+}
+
+/// Our page for an error, in the reader's language, branded with the
+/// workspace whose portal it is under.
+fn error_page(
+    status: StatusCode,
+    workspace: Option<&workspaces::Model>,
+    accept_language: Option<&str>,
+    detail: Option<&str>,
+    request_id: &str,
+) -> Response {
+    let lang = crate::locale::pick(
+        None,
+        accept_language,
+        workspace.map_or("en-US", |w| w.default_locale.as_str()),
+    );
+    let id: unic_langid::LanguageIdentifier = lang.parse().unwrap_or_default();
+    let text = |key: &str, args: &[(&str, &str)]| -> String {
+        let Some(loader) = messages() else {
+            return String::new();
+        };
+        let args: std::collections::HashMap<
+            std::borrow::Cow<'static, str>,
+            fluent_templates::fluent_bundle::FluentValue<'_>,
+        > = args
+            .iter()
+            .map(|(k, v)| {
+                (
+                    std::borrow::Cow::Owned((*k).to_string()),
+                    (*v).to_string().into(),
+                )
+            })
+            .collect();
+        escape(&loader.lookup_with_args(&id, key, &args))
+    };
+    let code = page_status(status);
+    let title = text(&format!("error-title-{code}"), &[]);
+    let mut body = format!(
+        "<h1>{title}</h1>\n<p>{}</p>\n",
+        text(&format!("error-text-{code}"), &[])
+    );
+    if let Some(detail) = detail {
+        body.push_str(&format!("<p class=\"error-detail\">{}</p>\n", escape(detail)));
+    }
+    if code == 500 && !request_id.is_empty() {
+        body.push_str(&format!(
+            "<p>{} <code>{}</code></p>\n",
+            text("error-reference", &[]),
+            escape(request_id)
+        ));
+    }
+    let (brand, theme) = match workspace {
+        Some(ws) => {
+            if let Some(email) = ws.support_email.as_deref().filter(|e| !e.is_empty()) {
+                body.push_str(&format!(
+                    "<p>{} <a href=\"mailto:{email}\">{email}</a></p>\n",
+                    text("error-support", &[]),
+                    email = escape(email)
+                ));
+            }
+            body.push_str(&format!(
+                "<p><a href=\"/portal/{}\">{}</a></p>\n",
+                escape(&ws.slug),
+                text("error-home", &[])
+            ));
+            (
+                format!(
+                    "<header class=\"portal-header\"><p class=\"brand-name\">{}</p></header>\n",
+                    escape(&ws.name)
+                ),
+                format!(
+                    "<link rel=\"stylesheet\" href=\"/portal/{}/theme.css\">\n",
+                    escape(&ws.slug)
+                ),
+            )
+        }
+        None => (String::new(), String::new()),
+    };
+    let mut page = (
+        status,
+        Html(format!(
+            "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <title>{title}</title>\n<link rel=\"icon\" href=\"data:,\">\n\
+             <link rel=\"stylesheet\" href=\"/static/portal.css\">\n{theme}</head>\n<body>\n{brand}<main id=\"main\">\n\
+             {body}</main>\n</body>\n</html>\n"
+        )),
+    )
+        .into_response();
+    page.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    page
 }
 
 /// `{"error": "...", "description": "...", ...}`: the API's own answer.
@@ -100,16 +260,10 @@ fn in_api_shape(body: &[u8]) -> bool {
         .is_ok_and(|v| v["error"].is_string() && v["description"].is_string())
 }
 
-/// Any URL nothing serves: a real page with a 404 status.
+/// Any URL nothing serves: a 404, which [`apply`] turns into our page (or
+/// the API's JSON).
 pub async fn not_found() -> impl IntoResponse {
-    not_found_page()
-}
-
-fn not_found_page() -> (StatusCode, Html<&'static str>) {
-    (
-        StatusCode::NOT_FOUND,
-        Html(include_str!("../../assets/static/404.html")),
-    )
+    StatusCode::NOT_FOUND
 }
 
 fn keep_request_id(from: &axum::http::HeaderMap, to: &mut Response) {
@@ -170,33 +324,6 @@ fn field_of_rejection(text: &str) -> std::collections::BTreeMap<String, String> 
         _ => ("body".to_string(), detail.to_string()),
     };
     std::collections::BTreeMap::from([(field, message)])
-}
-
-fn server_error_page(status: StatusCode, request_id: &str) -> Response {
-    let reference = if request_id.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "<p>If it keeps happening, contact support and quote this reference: <code>{}</code></p>",
-            escape(request_id)
-        )
-    };
-    let mut page = (
-        status,
-        Html(format!(
-            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>Something went wrong</title>\n<link rel=\"icon\" href=\"data:,\">\n\
-             <link rel=\"stylesheet\" href=\"/static/portal.css\">\n</head>\n<body>\n<main id=\"main\">\n\
-             <h1>Something went wrong on our side</h1>\n\
-             <p>Nothing you did caused this, and nothing was charged twice. Try again in a moment.</p>\n\
-             {reference}\n</main>\n</body>\n</html>\n"
-        )),
-    )
-        .into_response();
-    page.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    page
 }
 
 fn escape(text: &str) -> String {

@@ -58,6 +58,14 @@ test('sign-in failures say what went wrong and lead back in', async () => {
   // a page that does not exist
   const missing = await page.goto(`${BASE}/portal/acme/no-such-page`);
   assert.equal(missing.status(), 404);
+  await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+  await page.getByRole('link', { name: 'Go to your billing account' }).waitFor();
   await audit(page, 'the not-found page');
+  // a malformed address is our page too, never the framework's text
+  const malformed = await page.goto(`${BASE}/portal/acme/subscriptions/abc`);
+  assert.equal(malformed.status(), 400);
+  await page.getByRole('heading', { name: 'This request could not be read' }).waitFor();
+  assert.ok(!(await page.content()).includes('Cannot parse'));
+  await audit(page, 'the bad-request page');
   await context.close();
 });

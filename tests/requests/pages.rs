@@ -64,3 +64,108 @@ async fn an_unknown_url_answers_404_with_a_page_of_our_own() {
         "no other host is asked for anything: {html}"
     );
 }
+
+#[tokio::test]
+async fn errors_are_pages_in_the_readers_language_branded_with_the_workspace() {
+    use portal::models::workspaces::PortalSection;
+    use sea_orm::IntoActiveModel;
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let ada = support::customer(ctx, "acme", "ada@example.com").await;
+    support::sign_in(&server, ctx, &ada).await;
+
+    // a path parameter that is not a number: 400, a page, not axum's text
+    let bad = server.get("/portal/acme/subscriptions/abc").await;
+    assert_eq!(bad.status_code(), 400);
+    let html = bad.text();
+    assert!(
+        html.contains("<h1>This request could not be read</h1>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Acme Cloud") && html.contains("/portal/acme/theme.css"),
+        "{html}"
+    );
+    assert!(!html.contains("Cannot parse"), "no framework text: {html}");
+    assert!(
+        html.contains(r#"<a href="/portal/acme">"#),
+        "a way back in: {html}"
+    );
+
+    // a switched-off section: 404, a page, in German for a German reader
+    support::workspace(ctx, "acme")
+        .await
+        .into_active_model()
+        .set_section(&ctx.db, PortalSection::PaymentMethods, false)
+        .await
+        .unwrap();
+    let off = server
+        .get("/portal/acme/payment-methods")
+        .add_header("accept-language", "de-DE,de;q=0.9")
+        .await;
+    assert_eq!(off.status_code(), 404);
+    let html = off.text();
+    assert!(html.contains(r#"<html lang="de-DE">"#), "{html}");
+    assert!(html.contains("<h1>Seite nicht gefunden</h1>"), "{html}");
+    assert!(!html.contains("not_found"), "no JSON: {html}");
+
+    // the console and unknown places: our page in English; the API: JSON
+    let console = server.get("/admin/acme/nowhere").await;
+    assert_eq!(console.status_code(), 404);
+    assert!(console.text().contains("<h1>Page not found</h1>"));
+    let api = server.get("/api/v1/nowhere").await;
+    assert_eq!(api.status_code(), 404);
+    assert_eq!(api.json::<serde_json::Value>()["error"], "not_found");
+    // a rejected form is a page too (403 without its token)
+    let forbidden = server
+        .post("/portal/acme/profile")
+        .form(&[("csrf_token", "wrong"), ("name", "x")])
+        .await;
+    assert_eq!(forbidden.status_code(), 403);
+    assert!(
+        forbidden
+            .text()
+            .contains("<h1>You cannot do this here</h1>"),
+        "{}",
+        forbidden.text()
+    );
+}
+
+#[tokio::test]
+async fn with_every_section_off_customers_are_told_so_and_whom_to_ask() {
+    use portal::models::workspaces::PortalSection;
+    use sea_orm::IntoActiveModel;
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let ada = support::customer(ctx, "acme", "ada@example.com").await;
+    support::sign_in(&server, ctx, &ada).await;
+    assert_eq!(
+        server.get("/portal/acme/closed").await.status_code(),
+        404,
+        "open while sections are"
+    );
+    for section in PortalSection::ALL {
+        support::workspace(ctx, "acme")
+            .await
+            .into_active_model()
+            .set_section(&ctx.db, section, false)
+            .await
+            .unwrap();
+    }
+    let home = server.get("/portal/acme").await;
+    assert_eq!(home.status_code(), 303, "{}", home.text());
+    assert_eq!(home.header("location"), "/portal/acme/closed");
+    let page = server.get("/portal/acme/closed").await;
+    assert_eq!(page.status_code(), 200);
+    let html = page.text();
+    assert!(
+        html.contains("Your billing account is not available here"),
+        "{html}"
+    );
+    let acme = support::workspace(ctx, "acme").await;
+    if let Some(email) = acme.support_email {
+        assert!(html.contains(&format!("mailto:{email}")), "{html}");
+    }
+}

@@ -193,3 +193,25 @@ subscription-plan-changed = Ihr Tarif wurde geändert. Eine Abbuchung und ihre R
 subscription-change-scheduled = Ihre Änderung ist für den { $date } vorgemerkt. Bis dahin ändert sich nichts.
 undo-change = Aktuellen Tarif behalten
 undo-change-explained = Doch anders entschieden? Behalten Sie Ihren aktuellen Tarif, dann verlängert er sich wie bisher.
+
+## Fehlerseiten
+error-title-400 = Diese Anfrage war nicht lesbar
+error-text-400 = Die Adresse oder das gesendete Formular hatte keine Form, die wir verstehen. Gehen Sie zurück und versuchen Sie es erneut, oder beginnen Sie mit dem Link aus Ihrer E-Mail.
+error-title-403 = Das ist hier nicht möglich
+error-text-403 = Ihr Konto erlaubt es nicht, oder die Seite war abgelaufen. Gehen Sie zurück, laden Sie die Seite neu und versuchen Sie es erneut.
+error-title-404 = Seite nicht gefunden
+error-text-404 = Unter dieser Adresse gibt es nichts. Prüfen Sie den Link, oder gehen Sie zur vorherigen Seite zurück.
+error-title-410 = Dieser Link ist abgelaufen
+error-text-410 = Er wurde schon benutzt oder ist zu alt. Fordern Sie auf der Anmeldeseite einen neuen an.
+error-title-422 = Im Formular muss etwas korrigiert werden
+error-text-422 = Gehen Sie zurück, prüfen Sie Ihre Eingaben und senden Sie sie erneut.
+error-title-429 = Zu viele Versuche
+error-text-429 = Warten Sie einige Minuten und versuchen Sie es dann erneut.
+error-title-500 = Bei uns ist etwas schiefgegangen
+error-text-500 = Sie haben nichts falsch gemacht, und nichts wurde doppelt abgebucht. Versuchen Sie es gleich noch einmal.
+error-reference = Wenn es wieder passiert, wenden Sie sich an den Support und nennen Sie diese Referenz:
+error-support = Hilfe nötig? Schreiben Sie an
+error-home = Zu Ihrem Kundenkonto
+closed-title = Ihr Kundenkonto ist hier nicht verfügbar
+closed-intro = { $name } klärt Abos, Zahlungsmethoden und Rechnungen derzeit direkt mit Ihnen.
+closed-support = Für Änderungen schreiben Sie an

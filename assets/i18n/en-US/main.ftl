@@ -193,3 +193,25 @@ subscription-plan-changed = Your plan has changed. Any charge and its invoice ar
 subscription-change-scheduled = Your change is scheduled for { $date }. Nothing changes until then.
 undo-change = Keep my current plan
 undo-change-explained = Changed your mind? Keep your current plan and it renews as before.
+
+## Error pages
+error-title-400 = This request could not be read
+error-text-400 = The address or the form sent was not in a shape we understand. Go back and try again, or start from the link in your email.
+error-title-403 = You cannot do this here
+error-text-403 = Your account does not allow it, or the page had expired. Go back, reload the page and try again.
+error-title-404 = Page not found
+error-text-404 = There is nothing at this address. Check the link, or go back to the page you came from.
+error-title-410 = This link has expired
+error-text-410 = It was used already or is too old. Ask for a new one on the sign-in page.
+error-title-422 = Something in the form needs fixing
+error-text-422 = Go back, check what you entered and send it again.
+error-title-429 = Too many attempts
+error-text-429 = Wait a few minutes, then try again.
+error-title-500 = Something went wrong on our side
+error-text-500 = Nothing you did caused this, and nothing was charged twice. Try again in a moment.
+error-reference = If it keeps happening, contact support and quote this reference:
+error-support = Need help? Write to
+error-home = Go to your billing account
+closed-title = Your billing account is not available here
+closed-intro = { $name } manages subscriptions, payment methods and invoices with you directly for now.
+closed-support = To change anything, write to

@@ -152,6 +152,23 @@ pub(crate) fn page(
     Ok((jar, html).into_response())
 }
 
+/// `/portal/{slug}/closed`: where a customer lands when the workspace has
+/// switched every section off (signed in or not: it shows nothing personal).
+#[debug_handler]
+async fn closed(
+    ViewEngine(v): ViewEngine<TeraView>,
+    State(ctx): State<AppContext>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Result<Response> {
+    let page = Anonymous::open(&ctx, &slug, &headers, jar).await?;
+    if !page.workspace.enabled_sections().is_empty() {
+        return Err(Error::NotFound);
+    }
+    page.render(&v, StatusCode::OK, "portal/closed.html")
+}
+
 /// The workspace's accent colour as CSS, so pages need no inline styles
 /// (the CSP forbids them). The colour is validated as `#rrggbb` on save.
 #[debug_handler]
@@ -197,6 +214,7 @@ pub fn routes() -> Routes {
         .prefix("/portal/{slug}")
         .add("/", get(sections::home))
         .add("/theme.css", get(theme_css))
+        .add("/closed", get(closed))
         .add("/logo", get(logo))
         .add(
             "/login",

@@ -191,7 +191,8 @@ pub fn with(mut layout: serde_json::Value, page: serde_json::Value) -> serde_jso
 #[must_use]
 pub fn landing(workspace: &workspaces::Model) -> String {
     workspace.enabled_sections().first().map_or_else(
-        || format!("/portal/{}/login", workspace.slug),
+        // every section switched off: a page that says so and whom to ask
+        || format!("/portal/{}/closed", workspace.slug),
         |s| format!("/portal/{}/{}", workspace.slug, s.path()),
     )
 }

@@ -231,8 +231,8 @@ fn error_page(
                     escape(&ws.name)
                 ),
                 format!(
-                    "<link rel=\"stylesheet\" href=\"/portal/{}/theme.css\">\n",
-                    escape(&ws.slug)
+                    "<link rel=\"stylesheet\" href=\"{}\">\n",
+                    escape(&crate::views::portal::theme_url(ws))
                 ),
             )
         }

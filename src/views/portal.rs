@@ -17,8 +17,21 @@ pub struct Branding {
     pub name: String,
     pub logo_url: Option<String>,
     pub accent_color: String,
+    /// The theme stylesheet, versioned by the colour so that a new colour
+    /// shows on the next page load despite caches.
+    pub theme_url: String,
     pub support_email: Option<String>,
     pub return_url: Option<String>,
+}
+
+/// `/portal/{slug}/theme.css?v=<colour>`.
+#[must_use]
+pub fn theme_url(w: &workspaces::Model) -> String {
+    format!(
+        "/portal/{}/theme.css?v={}",
+        w.slug,
+        w.accent_color.trim_start_matches('#')
+    )
 }
 
 impl From<&workspaces::Model> for Branding {
@@ -28,6 +41,7 @@ impl From<&workspaces::Model> for Branding {
             name: w.name.clone(),
             logo_url: w.logo_url.clone(),
             accent_color: w.accent_color.clone(),
+            theme_url: theme_url(w),
             support_email: w.support_email.clone(),
             // a link stored before schemes were checked never reaches an href
             return_url: w

@@ -3,8 +3,8 @@
 // schedules a pause and withdraws it, then upgrades Cloud Pro to Cloud
 // Business with a card whose bank asks for 3-D Secure and finds the
 // prorated charge and its invoice in Billing history; bob downgrades to
-// Cloud Basic and sees it scheduled for his next renewal. (This file runs
-// last: it changes ada's and bob's plans.)
+// Cloud Basic and sees it scheduled for his next renewal. (It changes ada's
+// and bob's plans, so only views.test.mjs, which reads pages, runs after it.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, launch, audit, signIn, consoleSignIn, viewPortalAs, addCard, mailCount, waitForMail } from './support.mjs';

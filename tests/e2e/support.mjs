@@ -214,9 +214,9 @@ export function consolePassword() {
   return found[1];
 }
 
-export async function consoleSignIn(page) {
+export async function consoleSignIn(page, email = 'owner@acme.test') {
   await page.goto(`${BASE}/admin`);
-  await page.getByLabel('Email').fill('owner@acme.test');
+  await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(consolePassword());
   await page.getByRole('button', { name: /Sign in/ }).click();
   await page.getByRole('heading', { name: 'Portal settings' }).waitFor();

@@ -17,7 +17,7 @@ async fn health_portal_login_and_console_answer_with_real_pages() {
     );
     assert!(html.contains(r#"<label for="email">Email address</label>"#));
     assert!(html.contains("support@acme.test"));
-    assert!(html.contains(r#"href="/portal/acme/theme.css""#));
+    assert!(html.contains(r#"href="/portal/acme/theme.css?v=4338ca""#), "{html}");
 
     let globex = request.get("/portal/globex/login").await;
     assert!(globex.text().contains("Globex Corporation"));
@@ -25,7 +25,13 @@ async fn health_portal_login_and_console_answer_with_real_pages() {
 
     let theme = request.get("/portal/globex/theme.css").await;
     assert_eq!(theme.status_code(), 200);
-    assert_eq!(theme.text(), ":root{--accent:#0f766e;}\n");
+    // the accent, the label on it, links on a light page; links on a dark one
+    let css = theme.text();
+    assert!(
+        css.starts_with(":root{--accent:#0f766e;--on-accent:#ffffff;--accent-text:#0f766e}"),
+        "{css}"
+    );
+    assert!(css.contains("@media (prefers-color-scheme:dark)"), "{css}");
 
     let console = request.get("/admin").await;
     assert_eq!(console.status_code(), 200);

@@ -179,7 +179,7 @@ async fn theme_css(State(ctx): State<AppContext>, Path(slug): Path<String>) -> R
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=60"),
         ],
-        format!(":root{{--accent:{};}}\n", workspace.accent_color),
+        crate::views::theme::css(&workspace.accent_color),
     )
         .into_response())
 }

@@ -129,8 +129,7 @@ pub(super) async fn subscription_page(
             .map(|m| MethodRow::new(m, signed_in.customer.default_payment_method_id))
             .collect();
     let can_change = Capability::ChangeRenewalMethod.allowed(ws) && detail.status != "cancelled";
-    let can_cancel =
-        Capability::CancelAtPeriodEnd.allowed(ws) || Capability::CancelImmediately.allowed(ws);
+    let can_cancel = super::cancellation::cancel_options(ws, &sub_for_options).is_some();
     let can_change_plan = detail.changeable
         && (Capability::SwitchPlan.allowed(ws) || Capability::ChangeQuantity.allowed(ws))
         && !crate::models::plan_changes::options(

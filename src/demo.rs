@@ -272,6 +272,14 @@ pub async fn load(db: &DatabaseConnection, secrets: &Secrets) -> Result<Loaded> 
         },
     )
     .await?;
+    // a German shop: its portal speaks German to browsers asking for a
+    // language it does not offer
+    let mut globex_seller = globex.clone().into_active_model();
+    globex_seller.default_locale = Set("de-DE".into());
+    globex_seller.legal_name = Set(Some("Globex Corporation GmbH".into()));
+    globex_seller.seller_address = Set(Some("Friedrichstrasse 100\n10117 Berlin\nDE".into()));
+    globex_seller.tax_id = Set(Some("DE123456789".into()));
+    let globex = globex_seller.update(&txn).await?;
     let globex_owner = console_user(&txn, "owner@globex.test", "Hank Scorpio", &password).await?;
     memberships::Model::grant(&txn, globex.id, globex_owner.id, Role::Owner).await?;
     let analytics = products::Model::create(&txn, globex.id, "Globex Analytics", None).await?;

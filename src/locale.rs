@@ -2,6 +2,15 @@
 pub const SUPPORTED: [&str; 2] = ["en-US", "de-DE"];
 pub const DEFAULT: &str = "en-US";
 
+/// A language's own name, for choosing it.
+#[must_use]
+pub fn name(locale: &str) -> &'static str {
+    match locale {
+        "de-DE" => "Deutsch",
+        _ => "English",
+    }
+}
+
 /// A date for the reader: `Nov 25, 2026` or `25.11.2026`.
 #[must_use]
 pub fn date(at: chrono::DateTime<chrono::FixedOffset>, lang: &str) -> String {
@@ -21,23 +30,29 @@ pub fn supported(tag: &str) -> Option<&'static str> {
         .find(|l| l.split('-').next() == Some(language.as_str()))
 }
 
-/// The first supported language in an `Accept-Language` header, by weight.
+/// The browser's first choice (the tags of the highest weight, `q=0`
+/// meaning "not this") when we offer it. A language the browser ranks lower
+/// does not win over the workspace's own: a German shop's customer whose
+/// browser asks for French, then English, reads German before and after
+/// signing in, not English pages and then a German portal.
 #[must_use]
 pub fn from_accept_language(header: &str) -> Option<&'static str> {
-    let mut tags: Vec<(f32, &str)> = header
+    let tags: Vec<(f32, &str)> = header
         .split(',')
         .filter_map(|part| {
             let mut pieces = part.split(';');
             let tag = pieces.next()?.trim();
             let weight = pieces
                 .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
+                .and_then(|q| q.trim().parse::<f32>().ok())
                 .unwrap_or(1.0);
-            Some((weight, tag))
+            (weight > 0.0 && !tag.is_empty() && tag != "*").then_some((weight, tag))
         })
         .collect();
-    tags.sort_by(|a, b| b.0.total_cmp(&a.0));
-    tags.into_iter().find_map(|(_, tag)| supported(tag))
+    let top = tags.iter().map(|(w, _)| *w).fold(0.0f32, f32::max);
+    tags.into_iter()
+        .filter(|(w, _)| (*w - top).abs() < f32::EPSILON)
+        .find_map(|(_, tag)| supported(tag))
 }
 
 /// The customer's own choice first, then the browser's, then the workspace's.
@@ -61,11 +76,17 @@ mod tests {
     #[test]
     fn picks_customer_then_browser_then_workspace() {
         assert_eq!(pick(Some("de-DE"), Some("en"), "en-US"), "de-DE");
+        assert_eq!(pick(None, Some("de-AT,de;q=0.9,en;q=0.8"), "en-US"), "de-DE");
+        // the browser's first choice is not offered: the workspace's language,
+        // not the browser's second choice
         assert_eq!(
             pick(None, Some("fr;q=1, de-AT;q=0.8, en;q=0.5"), "en-US"),
-            "de-DE"
+            "en-US"
         );
+        assert_eq!(pick(None, Some("fr-FR,fr;q=0.9,en;q=0.8"), "de-DE"), "de-DE");
         assert_eq!(pick(None, Some("fr"), "de-DE"), "de-DE");
+        // q=0 means no
+        assert_eq!(pick(None, Some("de;q=0, en;q=0.5"), "de-DE"), "en-US");
         assert_eq!(pick(Some("xx"), None, "zz"), "en-US");
     }
 }

@@ -269,6 +269,29 @@ pub struct BrandingSettings {
     pub accent_color: String,
     pub support_email: String,
     pub return_url: String,
+    /// The portal's language for readers whose browser asks for none we
+    /// offer, and for emails to customers who chose none.
+    pub default_locale: String,
+    /// What invoices print as the seller.
+    pub legal_name: String,
+    pub seller_address: String,
+    pub tax_id: String,
+}
+
+impl BrandingSettings {
+    #[must_use]
+    pub fn of(w: &Model) -> Self {
+        Self {
+            name: w.name.clone(),
+            accent_color: w.accent_color.clone(),
+            support_email: w.support_email.clone().unwrap_or_default(),
+            return_url: w.return_url.clone().unwrap_or_default(),
+            default_locale: w.default_locale.clone(),
+            legal_name: w.legal_name.clone().unwrap_or_default(),
+            seller_address: w.seller_address.clone().unwrap_or_default(),
+            tax_id: w.tax_id.clone().unwrap_or_default(),
+        }
+    }
 }
 
 /// A logo image the portal can serve: PNG, JPEG or WebP (never SVG, which can
@@ -293,8 +316,10 @@ pub fn logo_key(workspace_id: i64) -> std::path::PathBuf {
 }
 
 impl Model {
-    /// Saves name, accent colour, support email and return link (blank
-    /// fields clear the optional ones). Validation errors name the field.
+    /// Saves name, accent colour, support email, return link, language and
+    /// what invoices print as the seller (blank fields clear the optional
+    /// ones; invoices already issued keep their snapshot). Validation errors
+    /// name the field.
     ///
     /// # Errors
     /// A validation error, or a database error.
@@ -309,11 +334,34 @@ impl Model {
             crate::urls::check_link(&url, links)
                 .map_err(|message| super::field_error("return_url", message))?;
         }
+        // not sent: the language stays as it is
+        let locale = match b.default_locale.trim() {
+            "" => self.default_locale.clone(),
+            chosen => crate::locale::SUPPORTED
+                .into_iter()
+                .find(|l| *l == chosen)
+                .ok_or_else(|| {
+                    super::field_error("default_locale", "Choose one of the languages listed.")
+                })?
+                .to_string(),
+        };
+        // a postal address on an invoice: lines, without blank ones
+        let address = b
+            .seller_address
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
         let mut w = self.into_active_model();
         w.name = Set(b.name.trim().to_string());
         w.accent_color = Set(b.accent_color.trim().to_lowercase());
         w.support_email = Set(optional(&b.support_email));
         w.return_url = Set(optional(&b.return_url));
+        w.default_locale = Set(locale);
+        w.legal_name = Set(optional(&b.legal_name));
+        w.seller_address = Set(optional(&address));
+        w.tax_id = Set(optional(&b.tax_id));
         Ok(w.update(db).await?)
     }
 

@@ -564,6 +564,10 @@ async fn an_admin_rebrands_the_portal_with_a_logo_and_bad_input_saves_nothing() 
             .add_text("accent_color", colour.to_string())
             .add_text("support_email", "help@acme.test")
             .add_text("return_url", "https://acme.test")
+            .add_text("default_locale", "en-US")
+            .add_text("legal_name", "Acme Cloud Ltd.")
+            .add_text("seller_address", "1 Market Street\n94105 San Francisco, CA\nUS")
+            .add_text("tax_id", "US-EIN 12-3456789")
             .add_part("logo", logo)
     };
     let png = || {
@@ -625,6 +629,43 @@ async fn an_admin_rebrands_the_portal_with_a_logo_and_bad_input_saves_nothing() 
     served.assert_status_ok();
     assert_eq!(served.header("content-type"), "image/png");
     assert_eq!(served.as_bytes().to_vec(), tiny_png());
+    // the new colour's stylesheet has a new address: no cache shows the old one
+    assert!(page.contains("/portal/acme/theme.css?v=0f766e"), "{page}");
+
+    // the portal's language and the seller on invoices
+    let page = admin.get("/admin/acme/branding").await.text();
+    assert!(page.contains(r#"type="color""#), "a colour picker: {page}");
+    assert!(page.contains("1 Market Street"), "{page}");
+    let res = admin
+        .post("/admin/acme/branding")
+        .multipart(
+            form("#0f766e", Part::bytes(Vec::new()).file_name(""))
+                .add_text("default_locale", "de-DE")
+                .add_text("seller_address", "  Acme Cloud GmbH\n\n Unter den Linden 1 \n10117 Berlin"),
+        )
+        .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    let acme = support::workspace(ctx, "acme").await;
+    assert_eq!(acme.default_locale, "de-DE");
+    assert_eq!(
+        acme.seller_address.as_deref(),
+        Some("Acme Cloud GmbH\nUnter den Linden 1\n10117 Berlin"),
+        "lines kept, blank ones and spaces dropped"
+    );
+    assert_eq!(acme.logo_url.as_deref(), Some(logo_url.as_str()), "no new logo sent: kept");
+    let french = app
+        .server()
+        .get("/portal/acme/login")
+        .add_header("accept-language", "fr-FR,fr;q=0.9,en;q=0.5")
+        .await
+        .text();
+    assert!(french.contains(r#"<html lang="de-DE">"#), "{french}");
+    let res = admin
+        .post("/admin/acme/branding")
+        .multipart(form("#0f766e", Part::bytes(Vec::new()).file_name("")).add_text("default_locale", "xx-XX"))
+        .await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains("Choose one of the languages listed."));
 
     // a viewer cannot change it
     let viewer = app.server();

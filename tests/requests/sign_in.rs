@@ -290,3 +290,22 @@ async fn the_page_speaks_the_browsers_language() {
     assert!(page.text().contains(r#"<html lang="de-DE">"#));
     assert!(page.text().contains("Anmeldelink per E-Mail senden"));
 }
+
+#[tokio::test]
+async fn a_browser_asking_for_a_language_we_do_not_offer_reads_the_workspaces() {
+    let app = support::boot_with_demo().await;
+    // globex speaks German; this browser wants French, then English
+    let page = app
+        .server()
+        .get("/portal/globex/login")
+        .add_header("accept-language", "fr-FR,fr;q=0.9,en;q=0.8")
+        .await;
+    assert!(page.text().contains(r#"<html lang="de-DE">"#), "{}", page.text());
+    // a browser whose first choice we offer gets it
+    let page = app
+        .server()
+        .get("/portal/globex/login")
+        .add_header("accept-language", "en-GB,en;q=0.9")
+        .await;
+    assert!(page.text().contains(r#"<html lang="en-US">"#));
+}

@@ -1,5 +1,6 @@
-//! Branding: the name, accent colour, support email and return link the
-//! portal and its emails show, and the logo (PNG, JPEG or WebP up to 200 KB,
+//! Branding: the name, accent colour, support email, return link and
+//! language the portal and its emails show, what invoices print as the
+//! seller, and the logo (PNG, JPEG or WebP up to 200 KB,
 //! stored through Loco's storage and served at `/portal/{slug}/logo`).
 use axum::{extract::Multipart, http::StatusCode};
 use loco_rs::prelude::*;
@@ -20,12 +21,7 @@ use crate::{
 const MAX_LOGO_BYTES: usize = 200 * 1024;
 
 fn values_of(w: &workspaces::Model) -> BrandingSettings {
-    BrandingSettings {
-        name: w.name.clone(),
-        accent_color: w.accent_color.clone(),
-        support_email: w.support_email.clone().unwrap_or_default(),
-        return_url: w.return_url.clone().unwrap_or_default(),
-    }
+    BrandingSettings::of(w)
 }
 
 async fn render(
@@ -38,19 +34,48 @@ async fn render(
 ) -> Result<Response> {
     let errors = extra.get("errors").cloned().unwrap_or_else(|| json!({}));
     let current = json!(values);
-    let fields: Vec<_> = [
-        ("name", "Name customers see", "text"),
-        ("accent_color", "Accent colour (hex, e.g. #4338ca)", "text"),
-        ("support_email", "Support email (optional)", "email"),
-        ("return_url", "Return link to your site (optional)", "url"),
-    ]
-    .into_iter()
-    .map(|(name, label, kind)| {
-        json!({ "name": name, "label": label, "kind": kind, "value": current[name], "error": errors[name] })
-    })
-    .collect();
+    let field = |name: &str, label: &str, kind: &str, hint: Option<&str>| {
+        let described_by = [
+            hint.map(|_| format!("{name}-hint")),
+            errors[name].is_string().then(|| format!("{name}-error")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        json!({ "name": name, "label": label, "kind": kind, "hint": hint,
+                "described_by": described_by, "value": current[name], "error": errors[name] })
+    };
+    let fields = vec![
+        field("name", "Name customers see", "text", None),
+        field(
+            "accent_color",
+            "Accent colour",
+            "color",
+            Some("Buttons and links use it. Where white text on it would be hard to read, buttons get dark text, and links a darker or lighter shade that reads well."),
+        ),
+        field("support_email", "Support email (optional)", "email", None),
+        field("return_url", "Return link to your site (optional)", "url", None),
+        field(
+            "default_locale",
+            "Portal language",
+            "language",
+            Some("For customers whose browser asks for a language the portal does not offer, and for emails to customers who chose none."),
+        ),
+    ];
+    let seller = vec![
+        field("legal_name", "Legal name (optional; the name above when empty)", "text", None),
+        field("seller_address", "Address", "textarea", Some("One line per line of the address, as invoices print it.")),
+        field("tax_id", "VAT or tax ID (optional)", "text", None),
+    ];
+    let languages: Vec<_> = crate::locale::SUPPORTED
+        .iter()
+        .map(|l| json!({ "code": l, "name": crate::locale::name(l) }))
+        .collect();
     let page = json!({
         "fields": fields,
+        "seller": seller,
+        "languages": languages,
         "logo_url": console.workspace.logo_url,
         "errors": errors,
         "saved": false,
@@ -92,6 +117,10 @@ async fn read_form(
             "accent_color" => values.accent_color = text,
             "support_email" => values.support_email = text,
             "return_url" => values.return_url = text,
+            "default_locale" => values.default_locale = text,
+            "legal_name" => values.legal_name = text,
+            "seller_address" => values.seller_address = text,
+            "tax_id" => values.tax_id = text,
             "remove_logo" => *remove_logo = true,
             _ => {}
         }

@@ -324,6 +324,30 @@ pub async fn load(db: &DatabaseConnection, secrets: &Secrets) -> Result<Loaded> 
         .await?;
     }
 
+    // each customer has been one since their first subscription or charge,
+    // months before today's seeding ("Customer since" in the console)
+    for c in customers::Entity::find().all(&txn).await? {
+        let first_charge = charges::Entity::find()
+            .filter(charges::Column::CustomerId.eq(c.id))
+            .order_by_asc(charges::Column::CreatedAt)
+            .one(&txn)
+            .await?
+            .map(|ch| ch.created_at);
+        let first_subscription = subscriptions::Entity::find()
+            .filter(subscriptions::Column::CustomerId.eq(c.id))
+            .order_by_asc(subscriptions::Column::CurrentPeriodStart)
+            .one(&txn)
+            .await?
+            .map(|sub| sub.current_period_start);
+        if let Some(since) = [first_charge, first_subscription].into_iter().flatten().min() {
+            if since < c.created_at {
+                let mut backdated = c.into_active_model();
+                backdated.created_at = Set(since);
+                backdated.update(&txn).await?;
+            }
+        }
+    }
+
     txn.commit().await?;
     Ok(Loaded {
         created: true,

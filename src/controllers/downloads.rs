@@ -1,4 +1,4 @@
-//! File downloads shared by the portal and the API.
+//! File downloads shared by the portal, the console and the API.
 use axum::http::header;
 use loco_rs::prelude::*;
 

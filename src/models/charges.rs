@@ -177,9 +177,30 @@ impl Model {
         after: Option<(DateTime<FixedOffset>, i64)>,
         per_page: u64,
     ) -> ModelResult<HistoryPage> {
-        let mut query = Entity::find()
-            .in_tenant(workspace_id)
-            .filter(Column::CustomerId.eq(customer_id));
+        Self::newest_first(db, workspace_id, Some(customer_id), None, after, per_page).await
+    }
+
+    /// A workspace's charges (of one customer, of one status, or all),
+    /// newest first by date, one page after the keyset cursor `after`
+    /// (`created_at`, then id for charges of the same instant).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn newest_first(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        customer_id: Option<i64>,
+        status: Option<Status>,
+        after: Option<(DateTime<FixedOffset>, i64)>,
+        per_page: u64,
+    ) -> ModelResult<HistoryPage> {
+        let mut query = Entity::find().in_tenant(workspace_id);
+        if let Some(customer_id) = customer_id {
+            query = query.filter(Column::CustomerId.eq(customer_id));
+        }
+        if let Some(status) = status {
+            query = query.filter(Column::Status.eq(status.as_str()));
+        }
         if let Some((created_at, id)) = after {
             query = query.filter(
                 Condition::any().add(Column::CreatedAt.lt(created_at)).add(
@@ -203,6 +224,47 @@ impl Model {
             None
         };
         Ok(HistoryPage { charges, next })
+    }
+
+    /// For each failed charge among `charges`, the paid charge that settled
+    /// the same period of the same subscription afterwards (a retry), if any.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn settlements(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        customer_id: i64,
+        charges: &[Self],
+    ) -> ModelResult<std::collections::HashMap<i64, Self>> {
+        let failed: Vec<&Self> = charges
+            .iter()
+            .filter(|c| c.status() == Some(Status::Failed) && c.subscription_id.is_some())
+            .collect();
+        let subscription_ids: Vec<i64> = failed.iter().filter_map(|c| c.subscription_id).collect();
+        if subscription_ids.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
+        let paid = Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::CustomerId.eq(customer_id))
+            .filter(Column::Status.eq(Status::Paid.as_str()))
+            .filter(Column::SubscriptionId.is_in(subscription_ids))
+            .all(db)
+            .await?;
+        Ok(failed
+            .into_iter()
+            .filter_map(|f| {
+                paid.iter()
+                    .find(|p| {
+                        p.subscription_id == f.subscription_id
+                            && p.period_start.is_some()
+                            && p.period_start == f.period_start
+                            && p.id > f.id
+                    })
+                    .map(|p| (f.id, p.clone()))
+            })
+            .collect())
     }
 
     /// Every attempt made for one subscription, newest first (renewal history).

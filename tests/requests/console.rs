@@ -583,7 +583,7 @@ async fn an_admin_rebrands_the_portal_with_a_logo_and_bad_input_saves_nothing() 
         .await;
     res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        res.text().contains("use a hex colour such as #4338ca"),
+        res.text().contains("Use a hex colour such as #4338ca"),
         "{}",
         res.text()
     );
@@ -1007,4 +1007,95 @@ async fn the_owner_chooses_the_plans_customers_switch_between_and_their_seats() 
         .await
         .unwrap();
     assert_eq!(trail[0].action, "plans.customer_options_updated");
+}
+
+#[tokio::test]
+async fn the_console_reads_plainly_newest_charges_first_words_for_states_and_a_named_trail() {
+    use portal::models::charges;
+    use sea_orm::{EntityTrait, QueryOrder};
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let acme = support::workspace(ctx, "acme").await;
+    let owner = app.server();
+    support::console_sign_in(&owner, ctx, "owner@acme.test").await;
+
+    // charges newest first by date, whatever order they were written in
+    let page = owner.get("/admin/acme/charges").await.text();
+    let newest: Vec<charges::Model> = charges::Entity::find()
+        .order_by_desc(charges::Column::CreatedAt)
+        .all(&ctx.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.workspace_id == acme.id)
+        .collect();
+    let dates: Vec<usize> = newest
+        .iter()
+        .take(3)
+        .map(|c| {
+            let day = c.created_at.format("%b %-d, %Y").to_string();
+            page.find(&format!("<td>{day}</td>")).unwrap_or_else(|| panic!("{day} in {page}"))
+        })
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "newest first: {dates:?}");
+    // states as words, in the list and in its filter
+    assert!(page.contains("<td>Failed: The card has insufficient funds.</td>"), "{page}");
+    assert!(!page.contains(">past_due<") && !page.contains(">failed<"), "{page}");
+    let subscriptions = owner.get("/admin/acme/subscriptions").await.text();
+    assert!(subscriptions.contains("<td>Past due</td>"), "{subscriptions}");
+    assert!(subscriptions.contains(r#"<option value="past_due">Past due</option>"#));
+
+    // a customer since their first charge, not since the demo was seeded
+    let ada = support::customer(ctx, "acme", "ada@example.com").await;
+    let first = newest.iter().filter(|c| c.customer_id == ada.id).map(|c| c.created_at).min().unwrap();
+    assert!(ada.created_at <= first, "{} after {first}", ada.created_at);
+    let list = owner.get("/admin/acme/customers?q=ada").await.text();
+    assert!(list.contains(&first.format("%b %-d, %Y").to_string()), "{list}");
+
+    // the trail names the person and reads "field: old → new"
+    let detail = format!("/admin/acme/customers/{}", ada.pid);
+    let page = owner.get(&detail).await.text();
+    owner
+        .post(&format!("{detail}/portal-link"))
+        .form(&[("csrf_token", support::csrf(&page))])
+        .await
+        .assert_status_ok();
+    let customer = app.server();
+    support::sign_in(&customer, ctx, &ada).await;
+    let profile = customer.get("/portal/acme/profile").await.text();
+    customer
+        .post("/portal/acme/profile")
+        .form(&[
+            ("csrf_token", support::csrf(&profile).as_str()),
+            ("name", "Ada King"),
+            ("email", "ada@example.com"),
+            ("address_line1", "12 Analytical Row"),
+            ("city", "London"),
+            ("postal_code", "N1 9GU"),
+            ("country", "GB"),
+        ])
+        .await;
+    let page = owner.get(&detail).await.text();
+    assert!(page.contains("Olivia Owner (owner@acme.test)") || page.contains("(owner@acme.test)"), "{page}");
+    assert!(page.contains("Ada King (customer, in the portal)"), "{page}");
+    assert!(page.contains("name: Ada Lovelace → Ada King"), "{page}");
+    assert!(!page.contains("{&quot;"), "no JSON: {page}");
+
+    // invoices are linked and download as the customer's PDF
+    let href = page
+        .split(r#"href="/admin/acme/invoices/"#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|pid| format!("/admin/acme/invoices/{pid}"))
+        .expect("an invoice link");
+    let pdf = owner.get(&href).await;
+    pdf.assert_status_ok();
+    assert_eq!(pdf.header("content-type"), "application/pdf");
+    // not another workspace's
+    let globex = app.server();
+    support::console_sign_in(&globex, ctx, "owner@globex.test").await;
+    globex
+        .get(&href.replace("/acme/", "/globex/"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
 }

@@ -91,6 +91,7 @@ add-card = Karte hinzufügen
 add-paypal = PayPal hinzufügen
 add-card-hint = Kartendaten geben Sie auf der sicheren Seite unseres Zahlungsanbieters ein; Ihre Bank bestätigt die Karte, bevor sie gespeichert wird.
 make-default = Als Standard festlegen
+method-removed = { $method } (aus Ihrer Liste entfernt)
 remove = Entfernen
 methods-card-added = Ihre Karte ist gespeichert.
 methods-paypal-added = Ihr PayPal-Konto ist gespeichert.
@@ -215,3 +216,15 @@ error-home = Zu Ihrem Kundenkonto
 closed-title = Ihr Kundenkonto ist hier nicht verfügbar
 closed-intro = { $name } klärt Abos, Zahlungsmethoden und Rechnungen derzeit direkt mit Ihnen.
 closed-support = Für Änderungen schreiben Sie an
+
+## Konsole: Zahlungsstatus für Händler
+merchant-charge-pending = Ausstehend
+merchant-charge-requires_action = Wartet auf Bestätigung durch den Kunden
+merchant-charge-paid = Bezahlt
+merchant-charge-failed = Fehlgeschlagen
+merchant-charge-refunded = Erstattet
+
+payment-failed = Die Zahlung über { $amount } vom { $date } ist fehlgeschlagen.
+fix-payment = Zahlung nachholen
+fix-payment-support = Um sie zu bezahlen, schreiben Sie an
+settled-by = Bezahlt durch den erneuten Versuch vom { $date }

@@ -91,6 +91,7 @@ add-card = Add a card
 add-paypal = Add PayPal
 add-card-hint = You enter card details on our payment provider's secure page; your bank asks you to confirm the card before it is saved.
 make-default = Make default
+method-removed = { $method } (removed from your list)
 remove = Remove
 methods-card-added = Your card is saved.
 methods-paypal-added = Your PayPal account is saved.
@@ -215,3 +216,15 @@ error-home = Go to your billing account
 closed-title = Your billing account is not available here
 closed-intro = { $name } manages subscriptions, payment methods and invoices with you directly for now.
 closed-support = To change anything, write to
+
+## Console: charge states as merchants read them
+merchant-charge-pending = Pending
+merchant-charge-requires_action = Awaiting the customer's authentication
+merchant-charge-paid = Paid
+merchant-charge-failed = Failed
+merchant-charge-refunded = Refunded
+
+payment-failed = The payment of { $amount } on { $date } failed.
+fix-payment = Fix payment
+fix-payment-support = To pay it, write to
+settled-by = Paid by the retry of { $date }

@@ -31,8 +31,15 @@ const PER_PAGE: u64 = 50;
 #[serde(default)]
 pub struct SearchQuery {
     q: String,
-    after: Option<i64>,
+    /// Where the page starts: an id, or for charges a date-and-id cursor.
+    after: String,
     status: String,
+}
+
+impl SearchQuery {
+    fn after_id(&self) -> Option<i64> {
+        self.after.parse().ok()
+    }
 }
 
 /// What a decision about a subscription did (`admin::subscriptions`).
@@ -77,7 +84,7 @@ pub async fn index(
         &ctx.db,
         console.workspace.id,
         &query.q,
-        query.after,
+        query.after_id(),
         PER_PAGE + 1,
     )
     .await?;
@@ -193,16 +200,9 @@ async fn detail(
         .all(&ctx.db)
         .await?
         .iter()
-        .map(|i| json!({ "number": i.number, "total": money(i.total, &i.currency), "issued": i.issued_at.map(day) }))
+        .map(|i| json!({ "pid": i.pid, "number": i.number, "total": money(i.total, &i.currency), "issued": i.issued_at.map(day) }))
         .collect();
-    let trail: Vec<_> = audit_events::Model::list_for_subject(&ctx.db, ws, "customer", customer.id)
-        .await?
-        .iter()
-        .take(50)
-        .map(|e| json!({ "when": e.created_at.format("%Y-%m-%d %H:%M UTC").to_string(), "who": match e.actor_type.as_str() {
-                "customer" => "the customer (portal)".to_string(), "user" => "a console user".to_string(), other => other.to_string() },
-            "action": e.action, "changes": e.changes.to_string() }))
-        .collect();
+    let trail = audit_events::Model::trail_for_customer(&ctx.db, ws, customer, 50).await?;
     let page = json!({
         "customer": { "pid": customer.pid, "name": customer.name, "email": customer.email,
             "address": customer.address_lines(), "marketing": customer.marketing_opt_in, "locale": customer.locale },
@@ -319,7 +319,7 @@ pub async fn subscriptions(
     let ws = console.workspace.id;
     let mut select = subscriptions::Entity::find()
         .in_tenant(ws)
-        .filter(subscriptions::Column::Id.gt(query.after.unwrap_or(0)));
+        .filter(subscriptions::Column::Id.gt(query.after_id().unwrap_or(0)));
     if let Some(status) = subscriptions::Status::parse(&query.status) {
         select = select.filter(subscriptions::Column::Status.eq(status.as_str()));
     }
@@ -366,22 +366,19 @@ pub async fn charges(
 ) -> Result<Response> {
     console.allow(&ctx, Resource::Charges, Action::Read).await?;
     let ws = console.workspace.id;
-    let mut select = charges::Entity::find().in_tenant(ws);
-    if let Some(after) = query.after {
-        select = select.filter(charges::Column::Id.lt(after));
-    }
-    if let Some(status) = charges::Status::parse(&query.status) {
-        select = select.filter(charges::Column::Status.eq(status.as_str()));
-    }
-    let rows = select
-        .order_by_desc(charges::Column::Id)
-        .limit(PER_PAGE + 1)
-        .all(&ctx.db)
-        .await?;
-    let more = rows.len() as u64 > PER_PAGE;
-    let rows: Vec<_> = rows.into_iter().take(PER_PAGE as usize).collect();
-    let people = customers::Model::by_ids(&ctx.db, ws, rows.iter().map(|c| c.customer_id)).await?;
-    let list: Vec<_> = rows
+    let page = charges::Model::newest_first(
+        &ctx.db,
+        ws,
+        None,
+        charges::Status::parse(&query.status),
+        crate::views::portal::ChargeRow::parse_cursor(&query.after),
+        PER_PAGE,
+    )
+    .await?;
+    let people =
+        customers::Model::by_ids(&ctx.db, ws, page.charges.iter().map(|c| c.customer_id)).await?;
+    let list: Vec<_> = page
+        .charges
         .iter()
         .map(|c| json!({
             "customer": people.get(&c.customer_id).map(|p| json!({ "pid": p.pid, "email": p.email })),
@@ -389,14 +386,31 @@ pub async fn charges(
             "status": c.status, "failure": c.failure_message,
         }))
         .collect();
-    let next = if more {
-        rows.last().map(|c| c.id)
-    } else {
-        None
-    };
+    let next = page
+        .next
+        .map(|(at, id)| crate::views::portal::ChargeRow::cursor(at, id));
     console
         .render(&v, &ctx, "charges", "admin/charges.html", StatusCode::OK,
             json!({ "rows": list, "status": query.status, "next": next,
                     "statuses": charges::Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() }))
         .await
+}
+
+/// `GET /admin/{slug}/invoices/{pid}`: an invoice's PDF, as the customer
+/// downloads it (linked from the customer's page).
+#[debug_handler]
+pub async fn invoice(
+    State(ctx): State<AppContext>,
+    Path((_slug, pid)): Path<(String, String)>,
+    console: Console,
+) -> Result<Response> {
+    console.allow(&ctx, Resource::Charges, Action::Read).await?;
+    let pid = Uuid::parse_str(&pid).map_err(|_| Error::NotFound)?;
+    let invoice = invoices::Entity::find()
+        .in_tenant(console.workspace.id)
+        .filter(invoices::Column::Pid.eq(pid))
+        .one(&ctx.db)
+        .await?
+        .ok_or(Error::NotFound)?;
+    crate::controllers::downloads::invoice_pdf(&ctx, invoice).await
 }

@@ -48,6 +48,7 @@ pub fn routes() -> Routes {
         )
         .add("/{slug}/subscriptions", get(customers::subscriptions))
         .add("/{slug}/charges", get(customers::charges))
+        .add("/{slug}/invoices/{pid}", get(customers::invoice))
         .add("/{slug}/team", get(team::team).post(team::invite))
         .add("/{slug}/team/{user_id}/role", post(team::change_role))
         .add("/{slug}/team/{user_id}/remove", post(team::remove))

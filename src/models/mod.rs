@@ -115,8 +115,24 @@ pub fn field_error(field: &str, message: &str) -> loco_rs::model::ModelError {
     ))
 }
 
+/// A field's message as people read it: a capital first letter and a full
+/// stop (validator messages are written as fragments).
+fn sentence(message: &str) -> String {
+    let message = message.trim();
+    let mut chars = message.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let mut text: String = first.to_uppercase().chain(chars).collect();
+    if !text.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
+    text
+}
+
 /// Field name → first message, when `err` is a validation failure raised in
-/// `before_save` (Loco carries those as JSON inside `DbErr::Custom`).
+/// `before_save` (Loco carries those as JSON inside `DbErr::Custom`), each
+/// written as a sentence.
 #[must_use]
 pub fn field_errors(
     err: &loco_rs::model::ModelError,
@@ -138,7 +154,7 @@ pub fn field_errors(
                 messages
                     .into_iter()
                     .next()
-                    .map(|m| (field, m.message.unwrap_or(m.code)))
+                    .map(|m| (field, sentence(&m.message.unwrap_or(m.code))))
             })
             .collect(),
     )

@@ -752,7 +752,24 @@ pub async fn retryable_charges(
     workspace_id: i64,
     customer_id: i64,
 ) -> ModelResult<Vec<i64>> {
-    let mut ids = Vec::new();
+    Ok(failed_renewals(db, workspace_id, customer_id)
+        .await?
+        .into_iter()
+        .map(|(_, charge)| charge.id)
+        .collect())
+}
+
+/// Each past-due subscription of the customer with the failed charge of the
+/// period it owes (the one a retry pays).
+///
+/// # Errors
+/// On a database error.
+pub async fn failed_renewals(
+    db: &impl ConnectionTrait,
+    workspace_id: i64,
+    customer_id: i64,
+) -> ModelResult<Vec<(i64, charges::Model)>> {
+    let mut failed = Vec::new();
     for sub in subscriptions::Model::list_for_customer(db, workspace_id, customer_id).await? {
         if sub.status() != Some(Status::PastDue) {
             continue;
@@ -764,9 +781,9 @@ pub async fn retryable_charges(
                 c.status() == Some(charges::Status::Failed)
                     && c.period_start == Some(sub.current_period_end)
             });
-        ids.extend(newest_failed.map(|c| c.id));
+        failed.extend(newest_failed.map(|c| (sub.id, c)));
     }
-    Ok(ids)
+    Ok(failed)
 }
 
 /// Back from the bank for a retry of `failed_charge_id`: settles the retry

@@ -67,6 +67,52 @@ pub struct SubscriptionRow {
     pub cancels_on: Option<String>,
     #[serde(flatten)]
     pub schedule: Schedule,
+    /// The failed payment a past-due subscription owes, and where to fix it.
+    pub payment_due: Option<PaymentDue>,
+}
+
+/// A past-due subscription's failed payment, in the reader's words, and the
+/// way to fix it: Billing history's retry with a method of their choice,
+/// when the workspace offers it (otherwise the page points to support).
+#[derive(Debug, Serialize)]
+pub struct PaymentDue {
+    pub amount: String,
+    pub failed_on: String,
+    pub reason: Option<String>,
+    pub fix_href: Option<String>,
+}
+
+impl PaymentDue {
+    /// Each past-due subscription's due payment, by subscription id.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn of_customer(
+        db: &impl sea_orm::ConnectionTrait,
+        workspace: &workspaces::Model,
+        customer: &customers::Model,
+        lang: &str,
+    ) -> Result<std::collections::HashMap<i64, Self>> {
+        let fixable = crate::capabilities::Capability::RetryPayment.allowed(workspace)
+            && workspace.section_enabled(crate::models::workspaces::PortalSection::BillingHistory);
+        Ok(
+            crate::models::renewals::failed_renewals(db, workspace.id, customer.id)
+                .await?
+                .into_iter()
+                .map(|(subscription_id, charge)| {
+                    let due = Self {
+                        amount: Money::new(charge.amount, &charge.currency).localized(lang),
+                        failed_on: locale::date(charge.created_at, lang),
+                        reason: charge.failure_message.clone(),
+                        fix_href: fixable.then(|| {
+                            format!("/portal/{}/billing#charge-{}", workspace.slug, charge.id)
+                        }),
+                    };
+                    (subscription_id, due)
+                })
+                .collect(),
+        )
+    }
 }
 
 /// What waits for a subscription: a pause (scheduled or running) or a
@@ -134,6 +180,7 @@ impl SubscriptionRow {
             .flatten()
             .collect();
         let plans = prices::Model::with_products(db, workspace.id, &ids).await?;
+        let mut due = PaymentDue::of_customer(db, workspace, customer, lang).await?;
         Ok(subs
             .into_iter()
             .filter_map(|s| {
@@ -153,6 +200,7 @@ impl SubscriptionRow {
                         .cancel_at_period_end
                         .then(|| locale::date(s.current_period_end, lang)),
                     schedule: Schedule::of(&s, &plans, lang),
+                    payment_due: due.remove(&s.id),
                 })
             })
             .collect())
@@ -176,6 +224,8 @@ pub struct MethodRow {
     pub last4: Option<String>,
     pub expiry: Option<String>,
     pub expired: bool,
+    /// Taken off the customer's list (a subscription may still renew with it).
+    pub removed: bool,
     pub paypal_email: Option<String>,
     pub is_default: bool,
     /// How the method reads in a sentence or a list: `Visa •••• 4242`,
@@ -196,6 +246,7 @@ impl MethodRow {
                 .zip(m.exp_year)
                 .map(|(mm, yy)| format!("{mm:02}/{yy}")),
             expired: m.is_expired(),
+            removed: !m.is_active(),
             paypal_email: m.paypal_email.clone(),
             is_default: Some(m.id) == default_id,
             label: m.label(),
@@ -262,6 +313,7 @@ pub struct SubscriptionDetail {
     pub schedule: Schedule,
     pub renewal_method: Option<MethodRow>,
     pub history: Vec<RenewalAttempt>,
+    pub payment_due: Option<PaymentDue>,
 }
 
 /// One attempt in a subscription's renewal history, with the method charged.
@@ -289,6 +341,13 @@ impl SubscriptionDetail {
         let plans = prices::Model::with_products(db, workspace.id, &ids).await?;
         let (price, product) = plans.get(&sub.price_id).ok_or(Error::NotFound)?;
         let history = charges::Model::list_for_subscription(db, workspace.id, sub.id).await?;
+        let payment_due = if sub.status() == Some(subscriptions::Status::PastDue) {
+            PaymentDue::of_customer(db, workspace, customer, lang)
+                .await?
+                .remove(&sub.id)
+        } else {
+            None
+        };
         // the renewal method and every method an attempt charged, detached ones included
         let method_ids: Vec<i64> = history
             .iter()
@@ -335,6 +394,7 @@ impl SubscriptionDetail {
                     method: row(c.payment_method_id),
                 })
                 .collect(),
+            payment_due,
         })
     }
 }

@@ -5,7 +5,7 @@ use portal::{
     models::{charges, customers, payment_methods, subscriptions, subscriptions::Status},
     settings::Settings,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 
 use crate::support::{self, path_of, TestApp};
 
@@ -130,6 +130,71 @@ async fn a_retry_pays_the_failed_renewal_and_the_subscription_recovers_once() {
     let after = ada.server.get("/portal/acme/billing?paid=1").await.text();
     assert!(after.contains("Payment received. Your subscription is active again."));
     assert!(!after.contains("Retry payment"));
+    // the failed row links to the payment that settled it
+    let paid = charges::Entity::find()
+        .filter(charges::Column::SubscriptionId.eq(ada.past_due.id))
+        .filter(charges::Column::Status.eq("paid"))
+        .filter(charges::Column::PeriodStart.eq(ada.failed.period_start.unwrap()))
+        .one(&app.app_context.db)
+        .await
+        .unwrap()
+        .expect("the retry's charge");
+    let row = after
+        .split(&format!(r#"<tr id="charge-{}">"#, ada.failed.id))
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .expect("the failed row");
+    assert!(
+        row.contains(&format!(r##"<a href="#charge-{}">Paid by the retry of "##, paid.id)),
+        "{row}"
+    );
+    assert!(after.contains(&format!(r#"<tr id="charge-{}">"#, paid.id)));
+    // and the subscription no longer asks for a fix
+    let list = ada.server.get("/portal/acme/subscriptions").await.text();
+    assert!(!list.contains("Fix payment"), "{list}");
+}
+
+#[tokio::test]
+async fn a_past_due_subscription_says_the_payment_failed_and_leads_to_the_fix() {
+    let app = support::boot_with_demo().await;
+    let ada = ada(&app).await;
+    let list = ada.server.get("/portal/acme/subscriptions").await.text();
+    let card = list
+        .split("<li class=\"card\">")
+        .find(|card| card.contains("Backup Add-on"))
+        .expect("the past-due subscription's card");
+    assert!(card.contains("The payment of $9.00 on"), "{card}");
+    assert!(card.contains("The card has insufficient funds."), "{card}");
+    let fix = format!(r##"href="/portal/acme/billing#charge-{}">Fix payment</a>"##, ada.failed.id);
+    assert!(card.contains(&fix), "{card}");
+    assert!(!card.contains("Next renewal"), "no renewal date that has passed: {card}");
+    let page = ada
+        .server
+        .get(&format!("/portal/acme/subscriptions/{}", ada.past_due.id))
+        .await
+        .text();
+    assert!(page.contains(&fix), "{page}");
+    // the link leads to the retry of that very charge
+    let billing = ada.server.get("/portal/acme/billing").await.text();
+    let row = billing
+        .split(&format!(r#"<tr id="charge-{}">"#, ada.failed.id))
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .unwrap();
+    assert!(row.contains("Retry payment"), "{row}");
+
+    // without retries in the portal, the page says whom to write to
+    let ctx = &app.app_context;
+    let mut settings = portal::models::workspaces::PortalSettings::from(&support::workspace(ctx, "acme").await);
+    settings.switches.insert("allow_payment_retry".into(), false);
+    support::workspace(ctx, "acme")
+        .await
+        .update_portal_settings(&ctx.db, &settings)
+        .await
+        .unwrap();
+    let list = ada.server.get("/portal/acme/subscriptions").await.text();
+    assert!(!list.contains("Fix payment"), "{list}");
+    assert!(list.contains("To pay it, write to"), "{list}");
 }
 
 #[tokio::test]

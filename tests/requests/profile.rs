@@ -82,7 +82,7 @@ async fn invalid_input_names_the_field_keeps_what_was_typed_and_saves_nothing() 
         .await;
     assert_eq!(bad.status_code(), 422);
     let html = bad.text();
-    assert!(html.contains("use a two-letter country code such as US or DE"));
+    assert!(html.contains("Use a two-letter country code such as US or DE."), "{html}");
     assert!(html.contains(r#"id="country-error""#));
     assert!(
         html.contains(r#"value="Ada Typed This""#),
@@ -272,4 +272,39 @@ async fn a_bad_new_email_saves_nothing_of_the_form_and_every_error_shows() {
         "Ada Saved Whole"
     );
     mail::wait_for(&to, 1).await;
+}
+
+#[tokio::test]
+async fn a_bad_name_email_and_country_show_all_three_errors_at_once_as_sentences() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let ada = support::customer(ctx, "acme", "ada@example.com").await;
+    support::sign_in(&server, ctx, &ada).await;
+    let page = server.get("/portal/acme/profile").await;
+    let bad = server
+        .post("/portal/acme/profile")
+        .form(&[
+            ("csrf_token", support::csrf(&page.text()).as_str()),
+            ("name", ""),
+            ("email", "ada.example.com"),
+            ("address_line1", "1 New Street"),
+            ("city", "Paris"),
+            ("country", "France"),
+        ])
+        .await;
+    assert_eq!(bad.status_code(), 422);
+    let html = bad.text();
+    for (field, message) in [
+        ("name", "Enter a name of up to 120 characters."),
+        ("email", "Enter a valid email address, like name@example.com."),
+        ("country", "Use a two-letter country code such as US or DE."),
+    ] {
+        assert!(
+            html.contains(&format!(r#"<p id="{field}-error" class="field-error">{message}</p>"#)),
+            "{field}: {html}"
+        );
+    }
+    let after = support::customer(ctx, "acme", "ada@example.com").await;
+    assert_eq!(after.name, ada.name, "nothing saved");
 }

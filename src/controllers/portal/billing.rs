@@ -70,12 +70,19 @@ async fn history_page(
     let ids: Vec<i64> = page.charges.iter().map(|c| c.id).collect();
     let invoices =
         invoices::Model::for_charges(&ctx.db, ws.id, signed_in.customer.id, &ids).await?;
+    let settled =
+        charges::Model::settlements(&ctx.db, ws.id, signed_in.customer.id, &page.charges).await?;
     let rows: Vec<_> = page
         .charges
         .iter()
         .map(|c| {
             let mut row = json!(ChargeRow::new(c, signed_in.lang));
             row["retryable"] = json!(retryable.contains(&c.id));
+            // a failed attempt later paid by a retry links to that payment
+            row["settled_by"] = json!(settled.get(&c.id).map(|paid| json!({
+                "id": paid.id,
+                "date": crate::locale::date(paid.created_at, signed_in.lang),
+            })));
             let invoice = invoices.iter().find(|i| i.charge_id == Some(c.id));
             row["invoice_number"] = json!(invoice.map(|i| &i.number));
             row["invoice_ready"] = json!(invoice.is_some_and(|i| i.pdf_key.is_some()));

@@ -28,10 +28,14 @@ pub async fn apply(State(Https(https)): State<Https>, request: Request, next: Ne
         request.uri().path().starts_with("/portal/") || request.uri().path().starts_with("/admin");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // a handler's own, stricter-where-it-matters policy stays (the
+    // development outbox's mail view); every other answer gets ours
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -18,6 +18,9 @@ pub struct Saved {
     pub to: String,
     pub subject: String,
     pub text: String,
+    /// the HTML part, as mail clients show it
+    #[serde(default)]
+    pub html: String,
     pub saved_at: String,
 }
 
@@ -35,6 +38,7 @@ pub fn save(secrets: &Secrets, email: &Email) -> Result<()> {
         to: email.to.clone(),
         subject: email.subject.clone(),
         text: email.text.clone(),
+        html: email.html.clone(),
         saved_at: now.to_rfc3339(),
     };
     std::fs::create_dir_all(DIR)?;

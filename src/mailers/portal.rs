@@ -22,6 +22,7 @@ use crate::{
 
 static SIGN_IN: Dir<'_> = include_dir!("src/mailers/portal/sign_in");
 static EMAIL_CHANGE: Dir<'_> = include_dir!("src/mailers/portal/email_change");
+static EMAIL_CHANGED: Dir<'_> = include_dir!("src/mailers/portal/email_changed");
 static RECEIPT: Dir<'_> = include_dir!("src/mailers/portal/receipt");
 static PAYMENT_FAILED: Dir<'_> = include_dir!("src/mailers/portal/payment_failed");
 static INVOICE_READY: Dir<'_> = include_dir!("src/mailers/portal/invoice_ready");
@@ -164,6 +165,37 @@ impl PortalMailer {
         .await
     }
 
+    /// To the address a customer had before an email change: the change,
+    /// and whom to write to if it was not them (someone with access to the
+    /// account could otherwise take its mail over unnoticed).
+    ///
+    /// # Errors
+    /// When the template fails or the mail cannot be queued.
+    pub async fn email_changed(
+        ctx: &AppContext,
+        settings: &Settings,
+        workspace: &workspaces::Model,
+        customer: &customers::Model,
+        old_email: &str,
+        lang: &str,
+    ) -> Result<()> {
+        Self::send(
+            ctx,
+            &EMAIL_CHANGED,
+            settings,
+            workspace,
+            old_email,
+            lang,
+            json!({
+                "name": customer.name,
+                "old_email": old_email,
+                "new_email": customer.email,
+                "support": workspace.support_email.clone().unwrap_or_else(|| settings.mail_from.clone()),
+            }),
+        )
+        .await
+    }
+
     /// After a paid charge: what was charged, for what, and the invoice.
     /// Composed only, for the caller to stage in the transaction that
     /// settles the charge (a settled charge always gets its receipt).
@@ -187,12 +219,38 @@ impl PortalMailer {
             lang,
             json!({
                 "name": customer.name,
-                "amount": charge.money().plain(),
+                "amount": charge.money().localized(lang),
                 "description": charge.description,
                 "invoice": invoice.map(|i| i.number.clone()),
                 "portal_url": format!("{base}/portal/{}/login", workspace.slug),
             }),
         )
+    }
+
+    /// The emails a settled renewal or retry writes into the outbox with its
+    /// settlement: the receipt when paid, the failed-payment notice when not.
+    #[must_use]
+    pub fn settlement_mail<'a>(
+        settings: &'a Settings,
+        secrets: &'a crate::secrets::Secrets,
+    ) -> crate::models::renewals::SettlementMail<'a> {
+        crate::models::renewals::SettlementMail {
+            secrets,
+            public_url: &settings.public_url,
+            receipt: Box::new(move |settled, invoice| {
+                Self::receipt(
+                    settings,
+                    &settled.workspace,
+                    &settled.customer,
+                    &settled.charge,
+                    Some(invoice),
+                    settled.lang(),
+                )
+            }),
+            declined: Box::new(move |settled, notice| {
+                Self::payment_failed(settings, settled, notice)
+            }),
+        }
     }
 
     /// A customer asked for an invoice ("Generate invoice") and its PDF is stored.
@@ -248,10 +306,10 @@ impl PortalMailer {
             settled.lang(),
             json!({
                 "name": customer.name,
-                "amount": charge.money().plain(),
+                "amount": charge.money().localized(settled.lang()),
                 "description": charge.description,
                 "reason": charge.failure_message.clone().unwrap_or_default(),
-                "retry_at": notice.retry_at.map(|at| at.format("%Y-%m-%d").to_string()),
+                "retry_at": notice.retry_at.map(|at| crate::locale::date(at, settled.lang())),
                 "cancelled": notice.cancelled,
                 "url": notice.url,
                 "minutes": VALIDITY_MINUTES,

@@ -513,7 +513,8 @@ impl Model {
         Ok(issued)
     }
 
-    /// Completes an email change with the link sent to the new address.
+    /// Completes an email change with the link sent to the new address;
+    /// the customer as changed and the address they had before.
     ///
     /// # Errors
     /// `EntityNotFound` for an unknown, used or expired link; `Message` when
@@ -525,7 +526,7 @@ impl Model {
         token: &str,
         ip: Option<&str>,
         now: DateTime<FixedOffset>,
-    ) -> ModelResult<Self> {
+    ) -> ModelResult<(Self, String)> {
         let txn = crate::models::write_transaction(db).await?;
         let link = sign_in_tokens::Model::redeem(
             &txn,
@@ -542,7 +543,7 @@ impl Model {
             .is_ok()
         {
             return Err(ModelError::Message(
-                "this email address belongs to another account".into(),
+                "This email address belongs to another account.".into(),
             ));
         }
         let customer = Self::find_in_workspace(&txn, workspace_id, link.customer_id).await?;
@@ -563,7 +564,7 @@ impl Model {
         .await?;
         publish_updated(&txn, &updated, vec!["email".to_string()]).await?;
         txn.commit().await?;
-        Ok(updated)
+        Ok((updated, old_email))
     }
 }
 

@@ -83,8 +83,8 @@ pub struct DeclineNotice<'a> {
     pub cancelled: bool,
 }
 
-/// How a settled renewal's email (the receipt, or the failed-payment
-/// notice) is written: composed by the caller (the mailers sit above the
+/// How a settled renewal's or retry's email (the receipt, or the
+/// failed-payment notice) is written: composed by the caller (the mailers sit above the
 /// models) and sealed into the mail outbox in the transaction that settles
 /// the charge, so a worker that dies after the settlement cannot lose it.
 #[allow(clippy::type_complexity)]
@@ -93,9 +93,10 @@ pub struct SettlementMail<'a> {
     /// base of the failed-payment email's portal link
     pub public_url: &'a str,
     pub receipt:
-        &'a (dyn Fn(&Settled, &invoices::Model) -> Result<loco_rs::mailer::Email> + Send + Sync),
-    pub declined:
-        &'a (dyn Fn(&Settled, &DeclineNotice<'_>) -> Result<loco_rs::mailer::Email> + Send + Sync),
+        Box<dyn Fn(&Settled, &invoices::Model) -> Result<loco_rs::mailer::Email> + Send + Sync + 'a>,
+    pub declined: Box<
+        dyn Fn(&Settled, &DeclineNotice<'_>) -> Result<loco_rs::mailer::Email> + Send + Sync + 'a,
+    >,
 }
 
 impl SettlementMail<'_> {
@@ -640,6 +641,8 @@ async fn settle_failed(
 pub enum ManualRetry {
     Paid {
         charge_id: i64,
+        /// the outbox row of the receipt, written with the settlement
+        receipt: Option<i64>,
     },
     Failed {
         charge_id: i64,
@@ -671,6 +674,7 @@ pub async fn retry_manually(
     payment_method_id: i64,
     return_url: &str,
     now: DateTime<FixedOffset>,
+    mail: Option<&SettlementMail<'_>>,
 ) -> Result<ManualRetry> {
     let failed = charges::Model::find_for_customer(db, workspace_id, customer_id, failed_charge_id)
         .await
@@ -739,7 +743,7 @@ pub async fn retry_manually(
             return_url: Some(return_url.to_string()),
         })
         .await?;
-    settle_manual(db, &sub, charge, outcome, now).await
+    settle_manual(db, &sub, charge, outcome, now, mail).await
 }
 
 /// The failed charges a customer may retry now: for each past-due
@@ -798,6 +802,7 @@ pub async fn complete_retry_of(
     customer_id: i64,
     failed_charge_id: i64,
     now: DateTime<FixedOffset>,
+    mail: Option<&SettlementMail<'_>>,
 ) -> Result<ManualRetry> {
     let failed = charges::Model::find_for_customer(db, workspace_id, customer_id, failed_charge_id)
         .await
@@ -813,7 +818,7 @@ pub async fn complete_retry_of(
         c.status() == Some(charges::Status::RequiresAction) && c.period_start == failed.period_start
     })
     .ok_or(Error::NotFound)?;
-    complete_manual_retry(db, gateway, workspace_id, customer_id, waiting.id, now).await
+    complete_manual_retry(db, gateway, workspace_id, customer_id, waiting.id, now, mail).await
 }
 
 /// After the customer authenticated a retry at the bank: settle it.
@@ -827,6 +832,7 @@ async fn complete_manual_retry(
     customer_id: i64,
     charge_id: i64,
     now: DateTime<FixedOffset>,
+    mail: Option<&SettlementMail<'_>>,
 ) -> Result<ManualRetry> {
     let charge = charges::Model::find_for_customer(db, workspace_id, customer_id, charge_id)
         .await
@@ -837,13 +843,17 @@ async fn complete_manual_retry(
         return Err(Error::NotFound);
     };
     if charge.status() == Some(charges::Status::Paid) {
-        return Ok(ManualRetry::Paid { charge_id });
+        // settled (and its receipt written) by the first return
+        return Ok(ManualRetry::Paid {
+            charge_id,
+            receipt: None,
+        });
     }
     let sub =
         subscriptions::Model::find_for_customer(db, workspace_id, customer_id, subscription_id)
             .await?;
     let outcome = gateway.charge_status(&reference).await?;
-    settle_manual(db, &sub, charge, outcome, now).await
+    settle_manual(db, &sub, charge, outcome, now, mail).await
 }
 
 async fn settle_manual(
@@ -852,6 +862,7 @@ async fn settle_manual(
     charge: charges::Model,
     outcome: ChargeOutcome,
     now: DateTime<FixedOffset>,
+    mail: Option<&SettlementMail<'_>>,
 ) -> Result<ManualRetry> {
     if charge.period_start.is_none() || charge.period_end.is_none() {
         return Err(Error::NotFound);
@@ -867,9 +878,11 @@ async fn settle_manual(
                 customer,
                 charge,
             };
-            // None: a second click or tab settled it already
-            settle_paid(db, sub, settled, &reference, now, None).await?;
-            Ok(ManualRetry::Paid { charge_id })
+            // None: a second click or tab settled it already (and its receipt)
+            let receipt = settle_paid(db, sub, settled, &reference, now, mail)
+                .await?
+                .and_then(|(_, _, receipt)| receipt);
+            Ok(ManualRetry::Paid { charge_id, receipt })
         }
         ChargeOutcome::RequiresAction { reference, url } => {
             let waiting = charge

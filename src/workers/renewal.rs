@@ -37,31 +37,14 @@ impl BackgroundWorker<RenewalArgs> for RenewalWorker {
         let now = Utc::now().fixed_offset();
         let settings = Settings::from_context(ctx)?;
         let secrets = settings.secrets();
-        let receipt = |settled: &renewals::Settled, invoice: &crate::models::invoices::Model| {
-            PortalMailer::receipt(
-                &settings,
-                &settled.workspace,
-                &settled.customer,
-                &settled.charge,
-                Some(invoice),
-                settled.lang(),
-            )
-        };
-        let declined = |settled: &renewals::Settled, notice: &renewals::DeclineNotice<'_>| {
-            PortalMailer::payment_failed(&settings, settled, notice)
-        };
+        let mail = PortalMailer::settlement_mail(&settings, &secrets);
         let outcome = renewals::renew(
             &ctx.db,
             gateway.as_ref(),
             args.workspace_id,
             args.subscription_id,
             now,
-            Some(&renewals::SettlementMail {
-                secrets: &secrets,
-                public_url: &settings.public_url,
-                receipt: &receipt,
-                declined: &declined,
-            }),
+            Some(&mail),
         )
         .await?;
         match outcome {

@@ -41,9 +41,9 @@ test('bob manages his payment methods', async () => {
   assert.equal(await page.getByText('bob.paypal@example.com').count(), 0);
 
   // the new card becomes the default; then remove the old card his subscription renews with
-  await page.getByRole('button', { name: /Make default\s+\(visa 4242\)/ }).click();
+  await page.getByRole('button', { name: /Make default\s+\(Visa •••• 4242\)/ }).click();
   await page.getByText('Your default payment method is updated.').waitFor();
-  await page.getByRole('link', { name: /Remove\s+mastercard 4444/ }).click();
+  await page.getByRole('link', { name: /Remove\s+Mastercard •••• 4444/ }).click();
   await page.getByText('These subscriptions already renew with it and keep doing so:').waitFor();
   await page.getByRole('listitem').filter({ hasText: 'Cloud Pro' }).waitFor();
   await audit(page, 'the remove-card confirmation');
@@ -54,7 +54,10 @@ test('bob manages his payment methods', async () => {
   // the subscription still renews with the removed card
   await page.getByRole('link', { name: 'Subscriptions' }).click();
   await page.getByRole('link', { name: 'Cloud Pro' }).click();
-  await page.getByText('Mastercard •••• 4444').first().waitFor();
+  // "Pays with" and the method selector say the same
+  await page.getByText('Mastercard •••• 4444 (removed from your list)').first().waitFor();
+  const selector = page.getByLabel('Payment method for upcoming renewals');
+  assert.equal(await selector.evaluate((s) => s.selectedOptions[0].label), 'Mastercard •••• 4444 (removed from your list)');
   await audit(page, 'the subscription page');
   assert.deepEqual(external, [], 'no request leaves the server');
   await context.close();

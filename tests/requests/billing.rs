@@ -95,6 +95,11 @@ async fn paid_for_period(app: &TestApp, ada: &Ada) -> usize {
 async fn a_retry_pays_the_failed_renewal_and_the_subscription_recovers_once() {
     let app = support::boot_with_demo().await;
     let ada = ada(&app).await;
+    // an address of this test's own, to read the receipt
+    let address = support::mail::unique_address("retry-receipt");
+    let mut readdressed = ada.customer.clone().into_active_model();
+    readdressed.email = Set(address.clone());
+    readdressed.update(&app.app_context.db).await.unwrap();
     let page = ada.server.get("/portal/acme/billing").await.text();
     let csrf = support::csrf(&page);
     let form = [
@@ -152,6 +157,12 @@ async fn a_retry_pays_the_failed_renewal_and_the_subscription_recovers_once() {
     // and the subscription no longer asks for a fix
     let list = ada.server.get("/portal/acme/subscriptions").await.text();
     assert!(!list.contains("Fix payment"), "{list}");
+    // a paid retry gets its receipt, once for two clicks, amounts as on the page
+    let receipt = support::mail::wait_for(&address, 1).await;
+    assert_eq!(receipt.subject, "Your receipt from Acme Cloud: $9.00");
+    assert!(receipt.text.contains("We received $9.00 for Backup Add-on"), "{}", receipt.text);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(support::mail::all_to(&address).len(), 1, "one receipt");
 }
 
 #[tokio::test]

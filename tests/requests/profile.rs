@@ -193,6 +193,21 @@ async fn an_email_change_takes_effect_only_when_the_new_address_confirms() {
         .await
         .unwrap();
     assert_eq!(outbox[0].payload["changed"], serde_json::json!(["email"]));
+    // the old address hears of it (found by the new address it names)
+    let mut notice = None;
+    for _ in 0..100 {
+        notice = mail::all_to("ada@example.com")
+            .into_iter()
+            .find(|m| m.text.contains(&new_email));
+        if notice.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let notice = notice.expect("a notice to the old address");
+    assert_eq!(notice.subject, "Your email address for Acme Cloud was changed");
+    assert!(notice.text.contains("(it was ada@example.com)"), "{}", notice.text);
+    assert!(notice.text.contains("support@acme.test"), "{}", notice.text);
     // the link works once
     assert_eq!(
         server

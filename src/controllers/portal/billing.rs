@@ -26,7 +26,8 @@ use crate::{
     },
     settings::Settings,
     views::portal::{ChargeRow, MethodRow},
-    workers::invoice_pdf::InvoicePdfWorker,
+    mailers::portal::PortalMailer,
+    workers::{invoice_pdf::InvoicePdfWorker, mail_delivery::MailDeliveryWorker},
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -192,9 +193,12 @@ async fn answer(
             .redirect(&format!("/portal/{slug}/billing?{query}"))
     };
     match outcome {
-        ManualRetry::Paid { charge_id } => {
+        ManualRetry::Paid { charge_id, receipt } => {
             InvoicePdfWorker::queue_for_charge(ctx, signed_in.workspace.id, charge_id, false)
                 .await?;
+            if let Some(mail_id) = receipt {
+                MailDeliveryWorker::queue(ctx, mail_id).await;
+            }
             to("paid=1")
         }
         ManualRetry::AlreadyPaid => to("already=1"),
@@ -247,6 +251,7 @@ pub async fn retry(
         method_id,
         &return_url,
         Utc::now().fixed_offset(),
+        Some(&PortalMailer::settlement_mail(&settings, &settings.secrets())),
     )
     .await?;
     answer(&v, &ctx, &signed_in, outcome).await
@@ -261,6 +266,7 @@ pub async fn retry_return(
     signed_in: SignedIn,
 ) -> Result<Response> {
     allow_retry(&ctx, &signed_in).await?;
+    let settings = Settings::from_context(&ctx)?;
     let gateway = gateway::from_context(&ctx)?;
     let outcome = renewals::complete_retry_of(
         &ctx.db,
@@ -269,6 +275,7 @@ pub async fn retry_return(
         signed_in.customer.id,
         id,
         Utc::now().fixed_offset(),
+        Some(&PortalMailer::settlement_mail(&settings, &settings.secrets())),
     )
     .await?;
     answer(&v, &ctx, &signed_in, outcome).await

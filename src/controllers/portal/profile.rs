@@ -266,7 +266,8 @@ pub async fn confirm_email(
         page.set("error_key", "error-form-expired");
         return page.render(&v, StatusCode::FORBIDDEN, "portal/confirm_email.html");
     }
-    let secrets = Settings::from_context(&ctx)?.secrets();
+    let settings = Settings::from_context(&ctx)?;
+    let secrets = settings.secrets();
     let ip = peer.to_string();
     let now = Utc::now().fixed_offset();
     match customers::Model::confirm_email_change(
@@ -279,7 +280,18 @@ pub async fn confirm_email(
     )
     .await
     {
-        Ok(_) => {
+        Ok((customer, old_email)) => {
+            let lang =
+                crate::locale::pick(customer.locale.as_deref(), None, &page.workspace.default_locale);
+            PortalMailer::email_changed(
+                &ctx,
+                &settings,
+                &page.workspace,
+                &customer,
+                &old_email,
+                lang,
+            )
+            .await?;
             let redirect = format::render()
                 .status(StatusCode::SEE_OTHER)
                 .redirect(&format!("/portal/{slug}/profile?email_changed=1"))?;

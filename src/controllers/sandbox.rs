@@ -43,8 +43,24 @@ async fn card_form(
     format::render().view(
         &v,
         "sandbox/card.html",
-        data!({ "lang": "en-US", "reference": reference, "return_url": s.return_url }),
+        data!({ "lang": "en-US", "reference": reference, "return_url": s.return_url,
+                "test_cards": test_cards() }),
     )
+}
+
+/// The documented test numbers, grouped in fours, with what each does.
+fn test_cards() -> Vec<serde_json::Value> {
+    crate::gateway::sandbox::cards::TEST_CARDS
+        .iter()
+        .map(|(number, scenario)| {
+            let grouped: Vec<String> = number
+                .as_bytes()
+                .chunks(4)
+                .map(|group| String::from_utf8_lossy(group).into_owned())
+                .collect();
+            serde_json::json!({ "number": grouped.join(" "), "does": scenario.description() })
+        })
+        .collect()
 }
 
 #[debug_handler]
@@ -56,13 +72,16 @@ async fn submit_card(
 ) -> Result<Response> {
     match hosted::submit_card(&ctx.db, &reference, &form.number, &form.expiry, &form.cvc).await? {
         Ok(next) => see_other(&next),
-        Err(message) => {
+        Err(errors) => {
             let s = hosted::find(&ctx.db, &reference).await?;
-            // what was typed is not echoed back: a card number is never rendered
+            // what was typed comes back in the form (never in a log); the
+            // security code is typed again, as on any card form
             format::render().status(StatusCode::UNPROCESSABLE_ENTITY).view(
                 &v,
                 "sandbox/card.html",
-                data!({ "lang": "en-US", "reference": reference, "return_url": s.return_url, "error": message }),
+                data!({ "lang": "en-US", "reference": reference, "return_url": s.return_url,
+                        "errors": errors, "number": form.number, "expiry": form.expiry,
+                        "test_cards": test_cards() }),
             )
         }
     }

@@ -161,8 +161,25 @@ async fn a_failed_or_abandoned_challenge_or_a_declined_card_saves_nothing_and_sa
         ])
         .await;
     assert_eq!(typo.status_code(), 422);
-    assert!(typo.text().contains("The card number is not valid."));
-    assert!(!typo.text().contains("4242424242424241"));
+    let html = typo.text();
+    assert!(html.contains(r#"<p id="number-error" class="field-error">The card number is not valid: check it against your card.</p>"#), "{html}");
+    // what was typed stays in the form to be corrected (the page is not a log)
+    assert!(html.contains(r#"value="4242424242424241""#), "{html}");
+    // every field's problem at once; the security code is never echoed
+    let all_wrong = server
+        .post(&form)
+        .form(&[("number", "1234"), ("expiry", "13/99"), ("cvc", "12x")])
+        .await;
+    assert_eq!(all_wrong.status_code(), 422);
+    let html = all_wrong.text();
+    for field in ["number", "expiry", "cvc"] {
+        assert!(html.contains(&format!(r#"id="{field}-error""#)), "{field}: {html}");
+        assert!(html.contains(&format!(r#"aria-describedby="{field}-error""#)), "{field}: {html}");
+    }
+    assert!(html.contains(r#"value="13/99""#), "{html}");
+    assert!(!html.contains("12x"), "{html}");
+    // the test cards are on the page
+    assert!(html.contains("<code>4000 0027 6000 3184</code>"), "{html}");
 
     assert_eq!(count().await, before);
     app.assert_no_card_numbers().await;

@@ -34,6 +34,20 @@ impl Scenario {
         }
     }
 
+    /// What a test card of this scenario does, for the card page's list.
+    #[must_use]
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::Succeeds => "Saves; every charge succeeds",
+            Self::DeclinedOnSetup => "Declined when saving",
+            Self::Expired => "Refused when saving: expired card",
+            Self::ChargeDeclined => "Saves; charges are declined",
+            Self::InsufficientFunds => "Saves; charges fail for insufficient funds",
+            Self::AuthenticateEveryCharge => "Saves; every charge asks for 3-D Secure",
+            Self::AuthenticationFails => "The 3-D Secure check always fails: never saved",
+        }
+    }
+
     #[must_use]
     pub fn parse(value: &str) -> Option<Self> {
         [

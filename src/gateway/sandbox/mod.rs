@@ -294,33 +294,48 @@ impl SandboxGateway {
 pub mod hosted {
     use super::*;
 
+    /// What is wrong with a submitted card form, by field (`number`,
+    /// `expiry`, `cvc`; `form` for the form as a whole).
+    pub type CardErrors = std::collections::BTreeMap<&'static str, String>;
+
     /// The card form was submitted: validate, pick the scenario, and either
     /// refuse the card or move on to the 3DS challenge. Returns the next URL.
     ///
     /// # Errors
-    /// `Err(Ok(message))` for input the cardholder must fix on the form.
+    /// `Ok(Err(errors))` for input the cardholder must fix, every field at once.
     pub async fn submit_card(
         db: &DatabaseConnection,
         reference: &str,
         number: &str,
         expiry: &str,
         cvc: &str,
-    ) -> Result<Result<String, String>> {
+    ) -> Result<Result<String, CardErrors>> {
         let s = session(db, reference).await?;
         if s.kind != KIND_CARD_SETUP || s.status != OPEN {
-            return Ok(Err(
-                "This card form was already used. Go back and start again.".into(),
-            ));
+            return Ok(Err(CardErrors::from([(
+                "form",
+                "This card form was already used. Go back and start again.".to_string(),
+            )])));
         }
-        let Some(digits) = cards::digits(number).filter(|d| cards::luhn_ok(d)) else {
-            return Ok(Err("The card number is not valid.".into()));
-        };
-        let Some((month, year)) = parse_expiry(expiry) else {
-            return Ok(Err("Enter the expiry as MM/YY.".into()));
-        };
+        // every field's problem at once
+        let mut errors = CardErrors::new();
+        let digits = cards::digits(number).filter(|d| cards::luhn_ok(d));
+        if digits.is_none() {
+            errors.insert(
+                "number",
+                "The card number is not valid: check it against your card.".into(),
+            );
+        }
+        let expiry = parse_expiry(expiry);
+        if expiry.is_none() {
+            errors.insert("expiry", "Enter the expiry as MM/YY, like 12/34.".into());
+        }
         if !(3..=4).contains(&cvc.trim().len()) || !cvc.trim().bytes().all(|b| b.is_ascii_digit()) {
-            return Ok(Err("The security code is 3 or 4 digits.".into()));
+            errors.insert("cvc", "The security code is the 3 or 4 digits on the card.".into());
         }
+        let (Some(digits), Some((month, year)), true) = (digits, expiry, errors.is_empty()) else {
+            return Ok(Err(errors));
+        };
         let scenario = cards::scenario(&digits);
         let mut update = s.clone().into_active_model();
         update.scenario = Set(Some(scenario.as_str().to_string()));

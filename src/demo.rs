@@ -339,7 +339,11 @@ pub async fn load(db: &DatabaseConnection, secrets: &Secrets) -> Result<Loaded> 
             .one(&txn)
             .await?
             .map(|sub| sub.current_period_start);
-        if let Some(since) = [first_charge, first_subscription].into_iter().flatten().min() {
+        if let Some(since) = [first_charge, first_subscription]
+            .into_iter()
+            .flatten()
+            .min()
+        {
             if since < c.created_at {
                 let mut backdated = c.into_active_model();
                 backdated.created_at = Set(since);

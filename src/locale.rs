@@ -76,14 +76,20 @@ mod tests {
     #[test]
     fn picks_customer_then_browser_then_workspace() {
         assert_eq!(pick(Some("de-DE"), Some("en"), "en-US"), "de-DE");
-        assert_eq!(pick(None, Some("de-AT,de;q=0.9,en;q=0.8"), "en-US"), "de-DE");
+        assert_eq!(
+            pick(None, Some("de-AT,de;q=0.9,en;q=0.8"), "en-US"),
+            "de-DE"
+        );
         // the browser's first choice is not offered: the workspace's language,
         // not the browser's second choice
         assert_eq!(
             pick(None, Some("fr;q=1, de-AT;q=0.8, en;q=0.5"), "en-US"),
             "en-US"
         );
-        assert_eq!(pick(None, Some("fr-FR,fr;q=0.9,en;q=0.8"), "de-DE"), "de-DE");
+        assert_eq!(
+            pick(None, Some("fr-FR,fr;q=0.9,en;q=0.8"), "de-DE"),
+            "de-DE"
+        );
         assert_eq!(pick(None, Some("fr"), "de-DE"), "de-DE");
         // q=0 means no
         assert_eq!(pick(None, Some("de;q=0, en;q=0.5"), "de-DE"), "en-US");

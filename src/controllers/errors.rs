@@ -202,7 +202,10 @@ fn error_page(
         text(&format!("error-text-{code}"), &[])
     );
     if let Some(detail) = detail {
-        body.push_str(&format!("<p class=\"error-detail\">{}</p>\n", escape(detail)));
+        body.push_str(&format!(
+            "<p class=\"error-detail\">{}</p>\n",
+            escape(detail)
+        ));
     }
     if code == 500 && !request_id.is_empty() {
         body.push_str(&format!(

@@ -76,13 +76,15 @@ async fn submit_card(
             let s = hosted::find(&ctx.db, &reference).await?;
             // what was typed comes back in the form (never in a log); the
             // security code is typed again, as on any card form
-            format::render().status(StatusCode::UNPROCESSABLE_ENTITY).view(
-                &v,
-                "sandbox/card.html",
-                data!({ "lang": "en-US", "reference": reference, "return_url": s.return_url,
+            format::render()
+                .status(StatusCode::UNPROCESSABLE_ENTITY)
+                .view(
+                    &v,
+                    "sandbox/card.html",
+                    data!({ "lang": "en-US", "reference": reference, "return_url": s.return_url,
                         "errors": errors, "number": form.number, "expiry": form.expiry,
                         "test_cards": test_cards() }),
-            )
+                )
         }
     }
 }

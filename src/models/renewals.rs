@@ -92,8 +92,9 @@ pub struct SettlementMail<'a> {
     pub secrets: &'a crate::secrets::Secrets,
     /// base of the failed-payment email's portal link
     pub public_url: &'a str,
-    pub receipt:
-        Box<dyn Fn(&Settled, &invoices::Model) -> Result<loco_rs::mailer::Email> + Send + Sync + 'a>,
+    pub receipt: Box<
+        dyn Fn(&Settled, &invoices::Model) -> Result<loco_rs::mailer::Email> + Send + Sync + 'a,
+    >,
     pub declined: Box<
         dyn Fn(&Settled, &DeclineNotice<'_>) -> Result<loco_rs::mailer::Email> + Send + Sync + 'a,
     >,
@@ -818,7 +819,16 @@ pub async fn complete_retry_of(
         c.status() == Some(charges::Status::RequiresAction) && c.period_start == failed.period_start
     })
     .ok_or(Error::NotFound)?;
-    complete_manual_retry(db, gateway, workspace_id, customer_id, waiting.id, now, mail).await
+    complete_manual_retry(
+        db,
+        gateway,
+        workspace_id,
+        customer_id,
+        waiting.id,
+        now,
+        mail,
+    )
+    .await
 }
 
 /// After the customer authenticated a retry at the bank: settle it.

@@ -117,14 +117,22 @@ mod tests {
 
     #[test]
     fn every_role_reads_at_aa_for_any_accent() {
-        for accent in ["#4338ca", "#facc15", "#ffffff", "#000000", "#0e7490", "#e11d48", "#808080"] {
+        for accent in [
+            "#4338ca", "#facc15", "#ffffff", "#000000", "#0e7490", "#e11d48", "#808080",
+        ] {
             let (base, on, light, dark) = roles(accent);
             assert_eq!(base.hex(), accent);
-            assert!(light.contrast(LIGHT_BACKGROUND) >= AA, "{accent} light links");
+            assert!(
+                light.contrast(LIGHT_BACKGROUND) >= AA,
+                "{accent} light links"
+            );
             assert!(dark.contrast(DARK_BACKGROUND) >= AA, "{accent} dark links");
             // a mid grey reads at AA with neither white nor ink: the better one
             let best = WHITE.contrast(base).max(INK.contrast(base));
-            assert!((on.contrast(base) - best).abs() < 1e-9, "{accent} button label");
+            assert!(
+                (on.contrast(base) - best).abs() < 1e-9,
+                "{accent} button label"
+            );
         }
     }
 

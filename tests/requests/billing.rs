@@ -5,7 +5,9 @@ use portal::{
     models::{charges, customers, payment_methods, subscriptions, subscriptions::Status},
     settings::Settings,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 
 use crate::support::{self, path_of, TestApp};
 
@@ -150,7 +152,10 @@ async fn a_retry_pays_the_failed_renewal_and_the_subscription_recovers_once() {
         .and_then(|rest| rest.split("</tr>").next())
         .expect("the failed row");
     assert!(
-        row.contains(&format!(r##"<a href="#charge-{}">Paid by the retry of "##, paid.id)),
+        row.contains(&format!(
+            r##"<a href="#charge-{}">Paid by the retry of "##,
+            paid.id
+        )),
         "{row}"
     );
     assert!(after.contains(&format!(r#"<tr id="charge-{}">"#, paid.id)));
@@ -160,7 +165,11 @@ async fn a_retry_pays_the_failed_renewal_and_the_subscription_recovers_once() {
     // a paid retry gets its receipt, once for two clicks, amounts as on the page
     let receipt = support::mail::wait_for(&address, 1).await;
     assert_eq!(receipt.subject, "Your receipt from Acme Cloud: $9.00");
-    assert!(receipt.text.contains("We received $9.00 for Backup Add-on"), "{}", receipt.text);
+    assert!(
+        receipt.text.contains("We received $9.00 for Backup Add-on"),
+        "{}",
+        receipt.text
+    );
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(support::mail::all_to(&address).len(), 1, "one receipt");
 }
@@ -176,9 +185,15 @@ async fn a_past_due_subscription_says_the_payment_failed_and_leads_to_the_fix() 
         .expect("the past-due subscription's card");
     assert!(card.contains("The payment of $9.00 on"), "{card}");
     assert!(card.contains("The card has insufficient funds."), "{card}");
-    let fix = format!(r##"href="/portal/acme/billing#charge-{}">Fix payment</a>"##, ada.failed.id);
+    let fix = format!(
+        r##"href="/portal/acme/billing#charge-{}">Fix payment</a>"##,
+        ada.failed.id
+    );
     assert!(card.contains(&fix), "{card}");
-    assert!(!card.contains("Next renewal"), "no renewal date that has passed: {card}");
+    assert!(
+        !card.contains("Next renewal"),
+        "no renewal date that has passed: {card}"
+    );
     let page = ada
         .server
         .get(&format!("/portal/acme/subscriptions/{}", ada.past_due.id))
@@ -196,8 +211,11 @@ async fn a_past_due_subscription_says_the_payment_failed_and_leads_to_the_fix() 
 
     // without retries in the portal, the page says whom to write to
     let ctx = &app.app_context;
-    let mut settings = portal::models::workspaces::PortalSettings::from(&support::workspace(ctx, "acme").await);
-    settings.switches.insert("allow_payment_retry".into(), false);
+    let mut settings =
+        portal::models::workspaces::PortalSettings::from(&support::workspace(ctx, "acme").await);
+    settings
+        .switches
+        .insert("allow_payment_retry".into(), false);
     support::workspace(ctx, "acme")
         .await
         .update_portal_settings(&ctx.db, &settings)

@@ -566,7 +566,10 @@ async fn an_admin_rebrands_the_portal_with_a_logo_and_bad_input_saves_nothing() 
             .add_text("return_url", "https://acme.test")
             .add_text("default_locale", "en-US")
             .add_text("legal_name", "Acme Cloud Ltd.")
-            .add_text("seller_address", "1 Market Street\n94105 San Francisco, CA\nUS")
+            .add_text(
+                "seller_address",
+                "1 Market Street\n94105 San Francisco, CA\nUS",
+            )
             .add_text("tax_id", "US-EIN 12-3456789")
             .add_part("logo", logo)
     };
@@ -641,7 +644,10 @@ async fn an_admin_rebrands_the_portal_with_a_logo_and_bad_input_saves_nothing() 
         .multipart(
             form("#0f766e", Part::bytes(Vec::new()).file_name(""))
                 .add_text("default_locale", "de-DE")
-                .add_text("seller_address", "  Acme Cloud GmbH\n\n Unter den Linden 1 \n10117 Berlin"),
+                .add_text(
+                    "seller_address",
+                    "  Acme Cloud GmbH\n\n Unter den Linden 1 \n10117 Berlin",
+                ),
         )
         .await;
     res.assert_status(StatusCode::SEE_OTHER);
@@ -652,7 +658,11 @@ async fn an_admin_rebrands_the_portal_with_a_logo_and_bad_input_saves_nothing() 
         Some("Acme Cloud GmbH\nUnter den Linden 1\n10117 Berlin"),
         "lines kept, blank ones and spaces dropped"
     );
-    assert_eq!(acme.logo_url.as_deref(), Some(logo_url.as_str()), "no new logo sent: kept");
+    assert_eq!(
+        acme.logo_url.as_deref(),
+        Some(logo_url.as_str()),
+        "no new logo sent: kept"
+    );
     let french = app
         .server()
         .get("/portal/acme/login")
@@ -662,7 +672,10 @@ async fn an_admin_rebrands_the_portal_with_a_logo_and_bad_input_saves_nothing() 
     assert!(french.contains(r#"<html lang="de-DE">"#), "{french}");
     let res = admin
         .post("/admin/acme/branding")
-        .multipart(form("#0f766e", Part::bytes(Vec::new()).file_name("")).add_text("default_locale", "xx-XX"))
+        .multipart(
+            form("#0f766e", Part::bytes(Vec::new()).file_name(""))
+                .add_text("default_locale", "xx-XX"),
+        )
         .await;
     res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("Choose one of the languages listed."));
@@ -938,7 +951,13 @@ async fn the_owner_chooses_the_plans_customers_switch_between_and_their_seats() 
     let (starter, team) = (monthly(900).await, monthly(19000).await);
     let price = |id: i64| {
         let db = ctx.db.clone();
-        async move { prices::Entity::find_by_id(id).one(&db).await.unwrap().unwrap() }
+        async move {
+            prices::Entity::find_by_id(id)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+        }
     };
 
     // a viewer reads the page but cannot save it
@@ -988,7 +1007,10 @@ async fn the_owner_chooses_the_plans_customers_switch_between_and_their_seats() 
     let text = refused.text();
     assert!(text.contains("a maximum no lower than it"), "{text}");
     assert!(text.contains(r#"value="3""#), "what was typed stays");
-    assert!(!price(starter.id).await.customer_switchable, "nothing saved");
+    assert!(
+        !price(starter.id).await.customer_switchable,
+        "nothing saved"
+    );
 
     set(&mut fields, format!("switchable_{}", starter.id), "on");
     set(&mut fields, format!("min_{}", team.id), "2");
@@ -1034,23 +1056,44 @@ async fn the_console_reads_plainly_newest_charges_first_words_for_states_and_a_n
         .take(3)
         .map(|c| {
             let day = c.created_at.format("%b %-d, %Y").to_string();
-            page.find(&format!("<td>{day}</td>")).unwrap_or_else(|| panic!("{day} in {page}"))
+            page.find(&format!("<td>{day}</td>"))
+                .unwrap_or_else(|| panic!("{day} in {page}"))
         })
         .collect();
-    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "newest first: {dates:?}");
+    assert!(
+        dates.windows(2).all(|w| w[0] <= w[1]),
+        "newest first: {dates:?}"
+    );
     // states as words, in the list and in its filter
-    assert!(page.contains("<td>Failed: The card has insufficient funds.</td>"), "{page}");
-    assert!(!page.contains(">past_due<") && !page.contains(">failed<"), "{page}");
+    assert!(
+        page.contains("<td>Failed: The card has insufficient funds.</td>"),
+        "{page}"
+    );
+    assert!(
+        !page.contains(">past_due<") && !page.contains(">failed<"),
+        "{page}"
+    );
     let subscriptions = owner.get("/admin/acme/subscriptions").await.text();
-    assert!(subscriptions.contains("<td>Past due</td>"), "{subscriptions}");
+    assert!(
+        subscriptions.contains("<td>Past due</td>"),
+        "{subscriptions}"
+    );
     assert!(subscriptions.contains(r#"<option value="past_due">Past due</option>"#));
 
     // a customer since their first charge, not since the demo was seeded
     let ada = support::customer(ctx, "acme", "ada@example.com").await;
-    let first = newest.iter().filter(|c| c.customer_id == ada.id).map(|c| c.created_at).min().unwrap();
+    let first = newest
+        .iter()
+        .filter(|c| c.customer_id == ada.id)
+        .map(|c| c.created_at)
+        .min()
+        .unwrap();
     assert!(ada.created_at <= first, "{} after {first}", ada.created_at);
     let list = owner.get("/admin/acme/customers?q=ada").await.text();
-    assert!(list.contains(&first.format("%b %-d, %Y").to_string()), "{list}");
+    assert!(
+        list.contains(&first.format("%b %-d, %Y").to_string()),
+        "{list}"
+    );
 
     // the trail names the person and reads "field: old → new"
     let detail = format!("/admin/acme/customers/{}", ada.pid);
@@ -1076,8 +1119,14 @@ async fn the_console_reads_plainly_newest_charges_first_words_for_states_and_a_n
         ])
         .await;
     let page = owner.get(&detail).await.text();
-    assert!(page.contains("Olivia Owner (owner@acme.test)") || page.contains("(owner@acme.test)"), "{page}");
-    assert!(page.contains("Ada King (customer, in the portal)"), "{page}");
+    assert!(
+        page.contains("Olivia Owner (owner@acme.test)") || page.contains("(owner@acme.test)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Ada King (customer, in the portal)"),
+        "{page}"
+    );
     assert!(page.contains("name: Ada Lovelace → Ada King"), "{page}");
     assert!(!page.contains("{&quot;"), "no JSON: {page}");
 

@@ -17,7 +17,10 @@ async fn health_portal_login_and_console_answer_with_real_pages() {
     );
     assert!(html.contains(r#"<label for="email">Email address</label>"#));
     assert!(html.contains("support@acme.test"));
-    assert!(html.contains(r#"href="/portal/acme/theme.css?v=4338ca""#), "{html}");
+    assert!(
+        html.contains(r#"href="/portal/acme/theme.css?v=4338ca""#),
+        "{html}"
+    );
 
     let globex = request.get("/portal/globex/login").await;
     assert!(globex.text().contains("Globex Corporation"));

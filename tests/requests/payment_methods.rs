@@ -173,8 +173,14 @@ async fn a_failed_or_abandoned_challenge_or_a_declined_card_saves_nothing_and_sa
     assert_eq!(all_wrong.status_code(), 422);
     let html = all_wrong.text();
     for field in ["number", "expiry", "cvc"] {
-        assert!(html.contains(&format!(r#"id="{field}-error""#)), "{field}: {html}");
-        assert!(html.contains(&format!(r#"aria-describedby="{field}-error""#)), "{field}: {html}");
+        assert!(
+            html.contains(&format!(r#"id="{field}-error""#)),
+            "{field}: {html}"
+        );
+        assert!(
+            html.contains(&format!(r#"aria-describedby="{field}-error""#)),
+            "{field}: {html}"
+        );
     }
     assert!(html.contains(r#"value="13/99""#), "{html}");
     assert!(!html.contains("12x"), "{html}");
@@ -307,7 +313,9 @@ async fn removing_a_card_keeps_the_subscriptions_renewing_with_it() {
         "{page}"
     );
     assert!(
-        page.contains(r#"<option value="" selected disabled>Visa •••• 4242 (removed from your list)</option>"#),
+        page.contains(
+            r#"<option value="" selected disabled>Visa •••• 4242 (removed from your list)</option>"#
+        ),
         "{page}"
     );
     let trail =

@@ -82,7 +82,10 @@ async fn invalid_input_names_the_field_keeps_what_was_typed_and_saves_nothing() 
         .await;
     assert_eq!(bad.status_code(), 422);
     let html = bad.text();
-    assert!(html.contains("Use a two-letter country code such as US or DE."), "{html}");
+    assert!(
+        html.contains("Use a two-letter country code such as US or DE."),
+        "{html}"
+    );
     assert!(html.contains(r#"id="country-error""#));
     assert!(
         html.contains(r#"value="Ada Typed This""#),
@@ -205,8 +208,15 @@ async fn an_email_change_takes_effect_only_when_the_new_address_confirms() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let notice = notice.expect("a notice to the old address");
-    assert_eq!(notice.subject, "Your email address for Acme Cloud was changed");
-    assert!(notice.text.contains("(it was ada@example.com)"), "{}", notice.text);
+    assert_eq!(
+        notice.subject,
+        "Your email address for Acme Cloud was changed"
+    );
+    assert!(
+        notice.text.contains("(it was ada@example.com)"),
+        "{}",
+        notice.text
+    );
     assert!(notice.text.contains("support@acme.test"), "{}", notice.text);
     // the link works once
     assert_eq!(
@@ -312,11 +322,16 @@ async fn a_bad_name_email_and_country_show_all_three_errors_at_once_as_sentences
     let html = bad.text();
     for (field, message) in [
         ("name", "Enter a name of up to 120 characters."),
-        ("email", "Enter a valid email address, like name@example.com."),
+        (
+            "email",
+            "Enter a valid email address, like name@example.com.",
+        ),
         ("country", "Use a two-letter country code such as US or DE."),
     ] {
         assert!(
-            html.contains(&format!(r#"<p id="{field}-error" class="field-error">{message}</p>"#)),
+            html.contains(&format!(
+                r#"<p id="{field}-error" class="field-error">{message}</p>"#
+            )),
             "{field}: {html}"
         );
     }

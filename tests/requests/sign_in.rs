@@ -300,7 +300,11 @@ async fn a_browser_asking_for_a_language_we_do_not_offer_reads_the_workspaces() 
         .get("/portal/globex/login")
         .add_header("accept-language", "fr-FR,fr;q=0.9,en;q=0.8")
         .await;
-    assert!(page.text().contains(r#"<html lang="de-DE">"#), "{}", page.text());
+    assert!(
+        page.text().contains(r#"<html lang="de-DE">"#),
+        "{}",
+        page.text()
+    );
     // a browser whose first choice we offer gets it
     let page = app
         .server()

@@ -64,8 +64,18 @@ async fn render(
         ),
     ];
     let seller = vec![
-        field("legal_name", "Legal name (optional; the name above when empty)", "text", None),
-        field("seller_address", "Address", "textarea", Some("One line per line of the address, as invoices print it.")),
+        field(
+            "legal_name",
+            "Legal name (optional; the name above when empty)",
+            "text",
+            None,
+        ),
+        field(
+            "seller_address",
+            "Address",
+            "textarea",
+            Some("One line per line of the address, as invoices print it."),
+        ),
         field("tax_id", "VAT or tax ID (optional)", "text", None),
     ];
     let languages: Vec<_> = crate::locale::SUPPORTED

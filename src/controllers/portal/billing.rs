@@ -19,6 +19,7 @@ use super::{
 use crate::{
     access::{Action, Resource},
     gateway,
+    mailers::portal::PortalMailer,
     models::{
         charges, invoices, payment_methods,
         renewals::{self, ManualRetry},
@@ -26,7 +27,6 @@ use crate::{
     },
     settings::Settings,
     views::portal::{ChargeRow, MethodRow},
-    mailers::portal::PortalMailer,
     workers::{invoice_pdf::InvoicePdfWorker, mail_delivery::MailDeliveryWorker},
 };
 
@@ -251,7 +251,10 @@ pub async fn retry(
         method_id,
         &return_url,
         Utc::now().fixed_offset(),
-        Some(&PortalMailer::settlement_mail(&settings, &settings.secrets())),
+        Some(&PortalMailer::settlement_mail(
+            &settings,
+            &settings.secrets(),
+        )),
     )
     .await?;
     answer(&v, &ctx, &signed_in, outcome).await
@@ -275,7 +278,10 @@ pub async fn retry_return(
         signed_in.customer.id,
         id,
         Utc::now().fixed_offset(),
-        Some(&PortalMailer::settlement_mail(&settings, &settings.secrets())),
+        Some(&PortalMailer::settlement_mail(
+            &settings,
+            &settings.secrets(),
+        )),
     )
     .await?;
     answer(&v, &ctx, &signed_in, outcome).await

@@ -281,8 +281,11 @@ pub async fn confirm_email(
     .await
     {
         Ok((customer, old_email)) => {
-            let lang =
-                crate::locale::pick(customer.locale.as_deref(), None, &page.workspace.default_locale);
+            let lang = crate::locale::pick(
+                customer.locale.as_deref(),
+                None,
+                &page.workspace.default_locale,
+            );
             PortalMailer::email_changed(
                 &ctx,
                 &settings,

@@ -331,7 +331,10 @@ pub mod hosted {
             errors.insert("expiry", "Enter the expiry as MM/YY, like 12/34.".into());
         }
         if !(3..=4).contains(&cvc.trim().len()) || !cvc.trim().bytes().all(|b| b.is_ascii_digit()) {
-            errors.insert("cvc", "The security code is the 3 or 4 digits on the card.".into());
+            errors.insert(
+                "cvc",
+                "The security code is the 3 or 4 digits on the card.".into(),
+            );
         }
         let (Some(digits), Some((month, year)), true) = (digits, expiry, errors.is_empty()) else {
             return Ok(Err(errors));

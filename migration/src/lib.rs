@@ -29,6 +29,7 @@ mod m20261202_000024_api_idempotency_keys;
 mod m20261202_000025_billing_anchor;
 mod m20261202_000026_subscription_decisions;
 mod m20261202_000027_plan_changes;
+mod m20261203_000028_view_as;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000025_billing_anchor::Migration),
             Box::new(m20261202_000026_subscription_decisions::Migration),
             Box::new(m20261202_000027_plan_changes::Migration),
+            Box::new(m20261203_000028_view_as::Migration),
             // inject-above (do not remove this comment)
         ]
     }

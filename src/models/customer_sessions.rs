@@ -22,7 +22,8 @@ pub struct StartedSession {
 }
 
 impl Model {
-    /// Starts a fresh session (a new id on every sign-in).
+    /// Starts a fresh session (a new id on every sign-in); with a
+    /// `viewer_user_id`, a console user's read-only view of the portal.
     ///
     /// # Errors
     /// `EntityNotFound` when the customer is not in this workspace.
@@ -31,6 +32,7 @@ impl Model {
         secrets: &Secrets,
         workspace_id: i64,
         customer_id: i64,
+        viewer_user_id: Option<i64>,
         ip: Option<&str>,
         user_agent: Option<&str>,
         now: DateTime<FixedOffset>,
@@ -39,6 +41,7 @@ impl Model {
         let session_id = random_token(32);
         let record = ActiveModel {
             customer_id: Set(customer_id),
+            viewer_user_id: Set(viewer_user_id),
             session_hash: Set(secrets.keyed_hash(SESSION_LABEL, &session_id)),
             csrf_token: Set(random_token(32)),
             last_seen_at: Set(now),

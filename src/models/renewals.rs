@@ -615,6 +615,7 @@ async fn settle_failed(
                 mail.public_url,
                 &settled.workspace,
                 sub.customer_id,
+                None,
                 now,
             )
             .await?;

@@ -17,6 +17,8 @@ pub const MAX_CODE_ATTEMPTS: i32 = 5;
 
 pub const PURPOSE_SIGN_IN: &str = "sign_in";
 pub const PURPOSE_EMAIL_CHANGE: &str = "email_change";
+/// "View portal as customer": signs a console user in to a read-only view.
+pub const PURPOSE_VIEW_AS: &str = "view_as";
 
 const TOKEN_LABEL: &str = "sign-in-token";
 const CODE_LABEL: &str = "sign-in-code";
@@ -37,11 +39,11 @@ fn code_hash(secrets: &Secrets, customer_id: i64, code: &str) -> String {
 }
 
 impl Model {
-    /// Issues a link (and code) for a customer of the workspace.
-    ///
-    /// A one-time portal sign-in link for a customer (the console's "copy
-    /// portal link", the API's portal links, the failed-payment email):
-    /// the absolute URL under `public_url` and when it expires.
+    /// A one-time portal sign-in link for a customer (the console's
+    /// one-time link, the API's portal links, the failed-payment email):
+    /// the absolute URL under `public_url` and when it expires. With a
+    /// `viewer` (a console user's id) the link opens a read-only view of
+    /// the portal for that user instead ("View portal as customer").
     ///
     /// # Errors
     /// `EntityNotFound` when the customer is not in this workspace.
@@ -51,19 +53,31 @@ impl Model {
         public_url: &str,
         workspace: &super::workspaces::Model,
         customer_id: i64,
+        viewer: Option<i64>,
         now: DateTime<FixedOffset>,
     ) -> ModelResult<(String, DateTime<FixedOffset>)> {
+        // the purpose alone makes the view read-only; the viewer names it
+        let purpose = if viewer.is_some() {
+            PURPOSE_VIEW_AS
+        } else {
+            PURPOSE_SIGN_IN
+        };
         let issued = Self::issue(
             db,
             secrets,
             workspace.id,
             customer_id,
-            PURPOSE_SIGN_IN,
+            purpose,
             None,
             None,
             now,
         )
         .await?;
+        if let Some(user_id) = viewer {
+            let mut record = issued.record.clone().into_active_model();
+            record.viewer_user_id = Set(Some(user_id));
+            record.update(db).await?;
+        }
         let url = format!(
             "{}/portal/{}/login/{}",
             public_url.trim_end_matches('/'),
@@ -73,6 +87,8 @@ impl Model {
         Ok((url, issued.record.expires_at))
     }
 
+    /// Issues a link (and code) for a customer of the workspace.
+    ///
     /// # Errors
     /// `EntityNotFound` when the customer is not in this workspace.
     #[allow(clippy::too_many_arguments)]

@@ -7,7 +7,7 @@
 // and bob's plans, so only views.test.mjs, which reads pages, runs after it.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, audit, signIn, consoleSignIn, viewPortalAs, addCard, mailCount, waitForMail } from './support.mjs';
+import { BASE, launch, audit, signIn, consoleSignIn, signInFromConsole, addCard, mailCount, waitForMail } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -32,7 +32,7 @@ test('the owner switches Pause and Switch plan on; ada pauses her subscription a
   const customer = await browser.newContext();
   const page = await customer.newPage();
   const email = 'ada@example.com';
-  await viewPortalAs(page, 'ada@example.com');
+  await signInFromConsole(page, 'ada@example.com');
   await page.getByRole('link', { name: 'Cloud Pro' }).click();
   const sent = mailCount(email);
   await page.getByRole('link', { name: 'Pause subscription' }).click();
@@ -58,7 +58,7 @@ test('the owner switches Pause and Switch plan on; ada pauses her subscription a
 test('ada upgrades to Cloud Business with a 3-D Secure card and finds the prorated charge and its invoice', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await viewPortalAs(page, 'ada@example.com');
+  await signInFromConsole(page, 'ada@example.com');
   // a card whose bank asks to confirm every payment pays Cloud Pro from now on
   await addCard(page, '4000 0027 6000 3184', true);
   await page.getByRole('link', { name: 'Subscriptions' }).click();

@@ -222,16 +222,34 @@ export async function consoleSignIn(page, email = 'owner@acme.test') {
   await page.getByRole('heading', { name: 'Portal settings' }).waitFor();
 }
 
-/**
- * Opens the portal as a customer from the console ("View portal as
- * customer"), for a customer who signed in by email too often this hour
- * (the sign-in limit is real in the browser journeys).
- */
-export async function viewPortalAs(page, email) {
+async function openCustomerInConsole(page, email) {
   await consoleSignIn(page);
   await page.goto(`${BASE}/admin/acme/customers?q=${encodeURIComponent(email)}`);
   await page.getByRole('row').filter({ hasText: email }).getByRole('link').click();
+}
+
+/**
+ * Opens a customer's portal read-only from the console ("View portal as
+ * customer"): the banner says so.
+ */
+export async function viewPortalAs(page, email) {
+  await openCustomerInConsole(page, email);
   await page.getByRole('button', { name: 'View portal as customer' }).click();
+  await page.getByRole('button', { name: 'Continue to your account' }).click();
+  await page.waitForURL(/\/subscriptions$/);
+  await page.getByRole('note').getByText('It is read-only: nothing can be changed here.').waitFor();
+}
+
+/**
+ * Signs in as the customer with a one-time link made in the console, for a
+ * customer who signed in by email too often this hour (the sign-in limit
+ * is real in the browser journeys).
+ */
+export async function signInFromConsole(page, email) {
+  await openCustomerInConsole(page, email);
+  await page.getByRole('button', { name: 'Create a one-time sign-in link' }).click();
+  const link = await page.getByLabel('Portal link').inputValue();
+  await page.goto(link);
   await page.getByRole('button', { name: 'Continue to your account' }).click();
   await page.waitForURL(/\/subscriptions$/);
 }

@@ -1148,3 +1148,88 @@ async fn the_console_reads_plainly_newest_charges_first_words_for_states_and_a_n
         .await
         .assert_status(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn viewing_the_portal_as_a_customer_is_read_only_and_says_so() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let ada = support::customer(ctx, "acme", "ada@example.com").await;
+    let owner = app.server();
+    support::console_sign_in(&owner, ctx, "owner@acme.test").await;
+    let detail = format!("/admin/acme/customers/{}", ada.pid);
+    let page = owner.get(&detail).await.text();
+    let opened = owner
+        .post(&format!("{detail}/portal-link"))
+        .form(&[
+            ("csrf_token", support::csrf(&page)),
+            ("open", "1".to_string()),
+        ])
+        .await;
+    assert_eq!(opened.status_code(), StatusCode::SEE_OTHER);
+    let link = opened.header("location").to_str().unwrap().to_string();
+
+    // the owner's browser follows the link into a read-only view
+    let viewer = app.server();
+    let continue_page = viewer.get(&link).await;
+    assert_eq!(continue_page.status_code(), 200, "{}", continue_page.text());
+    viewer
+        .post(&link)
+        .form(&[("csrf_token", support::csrf(&continue_page.text()))])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let subscriptions = viewer.get("/portal/acme/subscriptions").await.text();
+    assert!(
+        subscriptions.contains("Olivia Owner, you are viewing Ada Lovelace")
+            && subscriptions.contains("It is read-only: nothing can be changed here."),
+        "{subscriptions}"
+    );
+    // nothing can be changed: every form is refused with a page saying why
+    let profile = viewer.get("/portal/acme/profile").await.text();
+    let refused = viewer
+        .post("/portal/acme/profile")
+        .form(&[
+            ("csrf_token", support::csrf(&profile).as_str()),
+            ("name", "Changed By Owner"),
+            ("email", "ada@example.com"),
+        ])
+        .await;
+    assert_eq!(refused.status_code(), StatusCode::FORBIDDEN);
+    assert!(
+        refused.text().contains("This is a read-only view"),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(
+        support::customer(ctx, "acme", "ada@example.com").await.name,
+        ada.name
+    );
+    // signing out still works
+    viewer
+        .post("/portal/acme/logout")
+        .form(&[("csrf_token", support::csrf(&subscriptions))])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+
+    // the one-time link is the customer's own way in: not read-only, no banner
+    let page = owner.get(&detail).await.text();
+    let made = owner
+        .post(&format!("{detail}/portal-link"))
+        .form(&[("csrf_token", support::csrf(&page))])
+        .await
+        .text();
+    let link = made
+        .split(r#"id="portal-link" readonly value=""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .map(support::path_of)
+        .unwrap();
+    let customer = app.server();
+    let continue_page = customer.get(&link).await.text();
+    customer
+        .post(&link)
+        .form(&[("csrf_token", support::csrf(&continue_page))])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let page = customer.get("/portal/acme/subscriptions").await.text();
+    assert!(!page.contains("read-only"), "{page}");
+}

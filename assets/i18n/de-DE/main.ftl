@@ -228,3 +228,4 @@ payment-failed = Die Zahlung über { $amount } vom { $date } ist fehlgeschlagen.
 fix-payment = Zahlung nachholen
 fix-payment-support = Um sie zu bezahlen, schreiben Sie an
 settled-by = Bezahlt durch den erneuten Versuch vom { $date }
+view-as-banner = { $viewer }, Sie sehen das Kundenkonto von { $customer }. Nur zur Ansicht: Hier lässt sich nichts ändern.

@@ -228,3 +228,4 @@ payment-failed = The payment of { $amount } on { $date } failed.
 fix-payment = Fix payment
 fix-payment-support = To pay it, write to
 settled-by = Paid by the retry of { $date }
+view-as-banner = { $viewer }, you are viewing { $customer }'s portal. It is read-only: nothing can be changed here.

@@ -270,16 +270,19 @@ pub async fn portal_link(
         .await?;
     let customer = customer_of(&ctx, &console, &pid).await?;
     let settings = Settings::from_context(&ctx)?;
+    // "View portal as customer" opens a read-only view for this user; the
+    // one-time link is the customer's own way in
+    let opened = form.open.is_some();
     let (url, _) = sign_in_tokens::Model::portal_link(
         &ctx.db,
         &settings.secrets(),
         &settings.public_url,
         &console.workspace,
         customer.id,
+        opened.then_some(console.user.id),
         Utc::now().fixed_offset(),
     )
     .await?;
-    let opened = form.open.is_some();
     audit_events::Model::record(
         &ctx.db,
         console.workspace.id,

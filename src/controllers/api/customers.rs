@@ -216,6 +216,7 @@ pub async fn portal_link(
         &settings.public_url,
         &ws,
         customer.id,
+        None,
         Utc::now().fixed_offset(),
     )
     .await?;

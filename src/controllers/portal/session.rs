@@ -27,6 +27,9 @@ pub struct SignedIn {
     pub customer: customers::Model,
     pub session: customer_sessions::Model,
     pub lang: &'static str,
+    /// The console user looking at this customer's portal ("View portal as
+    /// customer"): the view is read-only.
+    pub viewer: Option<String>,
 }
 
 impl FromRequestParts<AppContext> for SignedIn {
@@ -85,11 +88,37 @@ impl FromRequestParts<AppContext> for SignedIn {
             accept_language(&parts.headers),
             &workspace.default_locale,
         );
+        let viewer = match session.viewer_user_id {
+            None => None,
+            Some(user_id) => {
+                // a read-only view: it may look and sign out, nothing else
+                let reads = matches!(
+                    parts.method,
+                    axum::http::Method::GET | axum::http::Method::HEAD
+                );
+                if !reads && !parts.uri.path().ends_with("/logout") {
+                    return Err(Error::CustomError(
+                        StatusCode::FORBIDDEN,
+                        loco_rs::controller::ErrorDetail::new(
+                            "read_only",
+                            "This is a read-only view of the customer's portal: nothing can be changed here.",
+                        ),
+                    )
+                    .into_response());
+                }
+                let user = crate::models::_entities::users::Entity::find_by_id(user_id)
+                    .one(&ctx.db)
+                    .await
+                    .map_err(|e| Error::from(e).into_response())?;
+                Some(user.map_or_else(|| "A console user".to_string(), |u| u.name))
+            }
+        };
         Ok(Self {
             workspace,
             customer,
             session,
             lang,
+            viewer,
         })
     }
 }
@@ -173,6 +202,7 @@ impl SignedIn {
             "workspace": Branding::from(&self.workspace),
             "nav": nav,
             "customer_name": self.customer.name,
+            "viewer": self.viewer,
             "csrf_token": self.session.csrf_token,
         })
     }

@@ -20,7 +20,7 @@ use crate::{
     models::{
         customer_sessions, customers, sign_in_requests,
         sign_in_requests::Limited,
-        sign_in_tokens::{self, PURPOSE_SIGN_IN, VALIDITY_MINUTES},
+        sign_in_tokens::{self, PURPOSE_SIGN_IN, PURPOSE_VIEW_AS, VALIDITY_MINUTES},
         workspaces,
     },
     settings::Settings,
@@ -139,13 +139,17 @@ pub async fn continue_page(
     let found =
         sign_in_tokens::Model::find_by_token(&ctx.db, &secrets, page.workspace.id, &token).await;
     match found {
-        Ok(link) if link.purpose == PURPOSE_SIGN_IN && link.is_usable(now) => {
+        Ok(link)
+            if (link.purpose == PURPOSE_SIGN_IN || link.purpose == PURPOSE_VIEW_AS)
+                && link.is_usable(now) =>
+        {
             page.set("token", token);
             page.render(&v, StatusCode::OK, "portal/continue.html")
         }
         found => {
-            // prefill the "new link" form for whoever holds the old one
-            if let Ok(link) = found {
+            // prefill the "new link" form for whoever holds the customer's
+            // old one (not for a console user's expired view)
+            if let Some(link) = found.ok().filter(|l| l.purpose == PURPOSE_SIGN_IN) {
                 if let Ok(c) = customers::Model::find_in_workspace(
                     &ctx.db,
                     page.workspace.id,
@@ -166,6 +170,7 @@ async fn sign_in(
     ctx: &AppContext,
     workspace: &workspaces::Model,
     customer_id: i64,
+    viewer_user_id: Option<i64>,
     headers: &HeaderMap,
     peer: std::net::IpAddr,
     jar: CookieJar,
@@ -180,6 +185,7 @@ async fn sign_in(
         &secrets,
         workspace.id,
         customer_id,
+        viewer_user_id,
         Some(&peer.to_string()),
         user_agent,
         Utc::now().fixed_offset(),
@@ -215,21 +221,31 @@ pub async fn redeem_link(
     }
     let secrets = Settings::from_context(&ctx)?.secrets();
     let now = Utc::now().fixed_offset();
-    match sign_in_tokens::Model::redeem(
-        &ctx.db,
-        &secrets,
-        page.workspace.id,
-        &token,
-        PURPOSE_SIGN_IN,
-        now,
-    )
-    .await
-    {
+    // the customer's own link, or a console user's read-only view
+    let mut redeemed = Err(loco_rs::model::ModelError::EntityNotFound);
+    for purpose in [PURPOSE_SIGN_IN, PURPOSE_VIEW_AS] {
+        redeemed = sign_in_tokens::Model::redeem(
+            &ctx.db,
+            &secrets,
+            page.workspace.id,
+            &token,
+            purpose,
+            now,
+        )
+        .await;
+        if redeemed.is_ok() {
+            break;
+        }
+    }
+    match redeemed {
         Ok(link) => {
+            let viewer =
+                (link.purpose == PURPOSE_VIEW_AS).then(|| link.viewer_user_id.unwrap_or_default());
             sign_in(
                 &ctx,
                 &page.workspace,
                 link.customer_id,
+                viewer,
                 &headers,
                 peer,
                 page.jar,
@@ -279,6 +295,7 @@ pub async fn redeem_code(
                 &ctx,
                 &page.workspace,
                 link.customer_id,
+                None,
                 &headers,
                 peer,
                 page.jar,

@@ -21,6 +21,7 @@ pub struct Model {
     pub user_agent: Option<String>,
     pub workspace_id: i64,
     pub customer_id: i64,
+    pub viewer_user_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -179,7 +179,10 @@ impl Hooks for App {
             .layer(axum::middleware::from_fn_with_state(
                 controllers::security_headers::Https(https),
                 controllers::security_headers::apply,
-            )))
+            ))
+            // outermost: the layers above read and rewrite plain bodies (error
+            // pages, stored idempotent answers); only what leaves is compressed
+            .layer(tower_http::compression::CompressionLayer::new()))
     }
 
     async fn connect_workers(ctx: &AppContext, queue: &Queue) -> Result<()> {

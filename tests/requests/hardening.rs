@@ -693,3 +693,48 @@ async fn no_server_banner_private_pages_are_not_indexed_and_answers_are_compress
         "only when the client accepts it"
     );
 }
+
+/// Gunzips a response body (what an HTTP client does for `content-encoding: gzip`).
+fn gunzip(bytes: &[u8]) -> serde_json::Value {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .expect("a gzip body");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[tokio::test]
+async fn clients_accepting_gzip_get_the_same_errors_and_replays() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let auth = format!("Bearer {}", portal::demo::api_key(&support::secrets(ctx)));
+    let server = app.server();
+    // an API error keeps its description (the error layer reads it plainly)
+    let malformed = server
+        .post("/api/v1/customers")
+        .add_header("authorization", &auth)
+        .add_header("accept-encoding", "gzip")
+        .content_type("application/json")
+        .bytes("{\"email\": ".into())
+        .await;
+    assert_eq!(malformed.status_code(), 400);
+    let body = gunzip(malformed.as_bytes());
+    assert_eq!(body["error"], "bad_request", "{body}");
+    assert!(body["description"].as_str().unwrap().contains("JSON"), "{body}");
+    // a retried create with its key replays the first answer, readable
+    let create = || {
+        server
+            .post("/api/v1/customers")
+            .add_header("authorization", &auth)
+            .add_header("accept-encoding", "gzip")
+            .add_header("idempotency-key", "gzip-replay-1")
+            .json(&serde_json::json!({ "email": "gzip@example.com", "name": "Gzip" }))
+    };
+    let first = create().await;
+    assert_eq!(first.status_code(), 201, "{:?}", first.as_bytes());
+    let again = create().await;
+    assert_eq!(again.status_code(), 201);
+    assert_eq!(again.header("idempotent-replayed"), "true");
+    assert_eq!(gunzip(again.as_bytes()), gunzip(first.as_bytes()));
+}

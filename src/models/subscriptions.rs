@@ -257,6 +257,21 @@ impl Model {
         Status::parse(&self.status)
     }
 
+    /// Which ways of cancelling the workspace lets its customer choose for
+    /// this subscription now, `(at_period_end, now)`: at the period's end
+    /// not while its last payment failed (the period is unpaid). `None`
+    /// when neither: the portal then offers no "Cancel", so its link never
+    /// leads to a 404.
+    #[must_use]
+    pub fn customer_cancel_options(&self, ws: &super::workspaces::Model) -> Option<(bool, bool)> {
+        use crate::capabilities::Capability;
+        let at_period_end =
+            Capability::CancelAtPeriodEnd.allowed(ws) && self.status() != Some(Status::PastDue);
+        let now = Capability::CancelImmediately.allowed(ws);
+        ((at_period_end || now) && self.is_cancellable() && !self.cancel_at_period_end)
+            .then_some((at_period_end, now))
+    }
+
     /// Can this subscription still be cancelled (it is running or paused)?
     #[must_use]
     pub fn is_cancellable(&self) -> bool {

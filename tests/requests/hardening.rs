@@ -721,7 +721,10 @@ async fn clients_accepting_gzip_get_the_same_errors_and_replays() {
     assert_eq!(malformed.status_code(), 400);
     let body = gunzip(malformed.as_bytes());
     assert_eq!(body["error"], "bad_request", "{body}");
-    assert!(body["description"].as_str().unwrap().contains("JSON"), "{body}");
+    assert!(
+        body["description"].as_str().unwrap().contains("JSON"),
+        "{body}"
+    );
     // a retried create with its key replays the first answer, readable
     let create = || {
         server

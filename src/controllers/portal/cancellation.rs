@@ -45,21 +45,6 @@ pub(super) async fn subscription_of(
     .or_404()
 }
 
-/// Which ways of cancelling this customer may choose for `sub` now: at the
-/// period's end (not while its last payment failed: the period is unpaid)
-/// and immediately. The subscription's page offers "Cancel" only when one
-/// of them is open, so its link never leads to a 404.
-pub(super) fn cancel_options(
-    ws: &crate::models::workspaces::Model,
-    sub: &subscriptions::Model,
-) -> Option<(bool, bool)> {
-    let at_period_end = Capability::CancelAtPeriodEnd.allowed(ws)
-        && sub.status() != Some(subscriptions::Status::PastDue);
-    let now = Capability::CancelImmediately.allowed(ws);
-    ((at_period_end || now) && sub.is_cancellable() && !sub.cancel_at_period_end)
-        .then_some((at_period_end, now))
-}
-
 async fn confirmation(
     v: &TeraView,
     ctx: &AppContext,
@@ -69,7 +54,7 @@ async fn confirmation(
     extra: serde_json::Value,
 ) -> Result<Response> {
     let ws = &signed_in.workspace;
-    let (at_period_end, now) = cancel_options(ws, &sub).ok_or(Error::NotFound)?;
+    let (at_period_end, now) = sub.customer_cancel_options(ws).ok_or(Error::NotFound)?;
     let detail =
         SubscriptionDetail::load(&ctx.db, ws, &signed_in.customer, sub, signed_in.lang).await?;
     format::render().status(status).view(

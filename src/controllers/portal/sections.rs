@@ -129,7 +129,7 @@ pub(super) async fn subscription_page(
             .map(|m| MethodRow::new(m, signed_in.customer.default_payment_method_id))
             .collect();
     let can_change = Capability::ChangeRenewalMethod.allowed(ws) && detail.status != "cancelled";
-    let can_cancel = super::cancellation::cancel_options(ws, &sub_for_options).is_some();
+    let can_cancel = sub_for_options.customer_cancel_options(ws).is_some();
     let can_change_plan = detail.changeable
         && (Capability::SwitchPlan.allowed(ws) || Capability::ChangeQuantity.allowed(ws))
         && !crate::models::plan_changes::options(

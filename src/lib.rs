@@ -2,6 +2,7 @@ pub mod access;
 pub mod app;
 pub mod capabilities;
 pub mod controllers;
+pub mod countries;
 pub mod decisions;
 pub mod demo;
 pub mod gateway;

@@ -2,6 +2,58 @@
 pub const SUPPORTED: [&str; 2] = ["en-US", "de-DE"];
 pub const DEFAULT: &str = "en-US";
 
+/// Where every language's Fluent files live, a folder per language.
+pub const I18N_DIR: &str = "assets/i18n";
+// Outside `I18N_DIR` so the locale scan does not pick it up too (it would be
+// registered twice and the bundle fail to build; loco-rs/loco#1749).
+const I18N_SHARED: &str = "assets/shared.ftl";
+
+/// Every language's Fluent messages, read once: the one loader behind Tera's
+/// `t()`, the error pages and the words put together in Rust.
+///
+/// # Errors
+/// When a Fluent file does not parse (the message says which).
+pub fn messages() -> Result<&'static std::sync::Arc<fluent_templates::ArcLoader>, String> {
+    static LOADER: std::sync::OnceLock<
+        Result<std::sync::Arc<fluent_templates::ArcLoader>, String>,
+    > = std::sync::OnceLock::new();
+    LOADER
+        .get_or_init(|| {
+            fluent_templates::ArcLoader::builder(&I18N_DIR, unic_langid::langid!("en-US"))
+                .shared_resources(Some(&[I18N_SHARED.into()]))
+                .customize(|bundle| bundle.set_use_isolating(false))
+                .build()
+                .map(std::sync::Arc::new)
+                .map_err(|e| format!("the Fluent files in {I18N_DIR} do not load: {e}"))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// One message in `lang`, with its arguments (empty when the files are
+/// missing: the pages that need them say so at boot).
+#[must_use]
+pub fn text(lang: &str, key: &str, args: &[(&str, &str)]) -> String {
+    use fluent_templates::Loader as _;
+    let Ok(loader) = messages() else {
+        return String::new();
+    };
+    let id: unic_langid::LanguageIdentifier = lang.parse().unwrap_or_default();
+    let args: std::collections::HashMap<
+        std::borrow::Cow<'static, str>,
+        fluent_templates::fluent_bundle::FluentValue<'_>,
+    > = args
+        .iter()
+        .map(|(k, v)| {
+            (
+                std::borrow::Cow::Owned((*k).to_string()),
+                (*v).to_string().into(),
+            )
+        })
+        .collect();
+    loader.lookup_with_args(&id, key, &args)
+}
+
 /// A language's own name, for choosing it.
 #[must_use]
 pub fn name(locale: &str) -> &'static str {

@@ -13,8 +13,6 @@
 //! - Client errors (4xx) are logged at INFO, server errors at ERROR with the
 //!   request id; Loco's own ERROR line for a client error is silenced by the
 //!   log filter in `crate::logging`.
-use std::sync::OnceLock;
-
 use axum::{
     body::to_bytes,
     extract::{Request, State},
@@ -22,7 +20,6 @@ use axum::{
     middleware::Next,
     response::{Html, IntoResponse, Response},
 };
-use fluent_templates::{ArcLoader, Loader as _};
 use loco_rs::app::AppContext;
 
 use crate::models::workspaces;
@@ -139,20 +136,6 @@ pub async fn apply(State(ctx): State<AppContext>, request: Request, next: Next) 
     answer
 }
 
-/// The Fluent messages of the error pages (the portal's files, read once).
-fn messages() -> Option<&'static ArcLoader> {
-    static LOADER: OnceLock<Option<ArcLoader>> = OnceLock::new();
-    LOADER
-        .get_or_init(|| {
-            ArcLoader::builder("assets/i18n", unic_langid::langid!("en-US"))
-                .shared_resources(Some(&["assets/shared.ftl".into()]))
-                .customize(|bundle| bundle.set_use_isolating(false))
-                .build()
-                .ok()
-        })
-        .as_ref()
-}
-
 /// The status whose words an error page uses (the ones we have words for).
 fn page_status(status: StatusCode) -> u16 {
     match status.as_u16() {
@@ -176,25 +159,7 @@ fn error_page(
         accept_language,
         workspace.map_or("en-US", |w| w.default_locale.as_str()),
     );
-    let id: unic_langid::LanguageIdentifier = lang.parse().unwrap_or_default();
-    let text = |key: &str, args: &[(&str, &str)]| -> String {
-        let Some(loader) = messages() else {
-            return String::new();
-        };
-        let args: std::collections::HashMap<
-            std::borrow::Cow<'static, str>,
-            fluent_templates::fluent_bundle::FluentValue<'_>,
-        > = args
-            .iter()
-            .map(|(k, v)| {
-                (
-                    std::borrow::Cow::Owned((*k).to_string()),
-                    (*v).to_string().into(),
-                )
-            })
-            .collect();
-        escape(&loader.lookup_with_args(&id, key, &args))
-    };
+    let text = |key: &str, args: &[(&str, &str)]| escape(&crate::locale::text(lang, key, args));
     let code = page_status(status);
     let title = text(&format!("error-title-{code}"), &[]);
     let mut body = format!(

@@ -41,11 +41,12 @@ pub fn normalize_email(email: &str) -> String {
 }
 
 fn validate_country(country: &str) -> Result<(), validator::ValidationError> {
-    if country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()) {
+    if crate::countries::is_known(country) {
         Ok(())
     } else {
-        Err(validator::ValidationError::new("country")
-            .with_message("use a two-letter country code such as US or DE".into()))
+        Err(validator::ValidationError::new("country").with_message(
+            "choose a country from the list, or give its ISO code such as US or DE".into(),
+        ))
     }
 }
 

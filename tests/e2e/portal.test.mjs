@@ -42,19 +42,22 @@ test('ada signs in through the emailed link and edits her profile', async () => 
 
   // a mistake is explained on the field and nothing typed is lost
   await page.getByLabel('Name', { exact: true }).fill('Ada King, Countess of Lovelace');
-  await page.getByLabel('Country code (e.g. US)').fill('England');
+  await page.getByLabel('Email address', { exact: true }).fill('ada.example.com');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await page.getByText('use a two-letter country code such as US or DE').waitFor();
+  await page.getByText('Enter a valid email address, like name@example.com.').waitFor();
   assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Ada King, Countess of Lovelace');
   await audit(page, 'the profile page with an error');
 
-  await page.getByLabel('Country code (e.g. US)').fill('GB');
+  await page.getByLabel('Email address', { exact: true }).fill('ada@example.com');
+  // the country is picked from a list by name, stored as its code
+  await page.getByLabel('Country').selectOption({ label: 'United Kingdom' });
   await page.getByLabel('City').fill('Cambridge');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.getByText('Your changes are saved.').waitFor();
   await page.reload();
   assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Ada King, Countess of Lovelace');
   assert.equal(await page.getByLabel('City').inputValue(), 'Cambridge');
+  assert.equal(await page.getByLabel('Country').inputValue(), 'GB');
   assert.deepEqual(external, [], 'no request leaves the server');
   await context.close();
 });

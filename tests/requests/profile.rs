@@ -83,7 +83,7 @@ async fn invalid_input_names_the_field_keeps_what_was_typed_and_saves_nothing() 
     assert_eq!(bad.status_code(), 422);
     let html = bad.text();
     assert!(
-        html.contains("Use a two-letter country code such as US or DE."),
+        html.contains("Choose a country from the list, or give its ISO code such as US or DE."),
         "{html}"
     );
     assert!(html.contains(r#"id="country-error""#));
@@ -91,7 +91,10 @@ async fn invalid_input_names_the_field_keeps_what_was_typed_and_saves_nothing() 
         html.contains(r#"value="Ada Typed This""#),
         "typed values come back"
     );
-    assert!(html.contains(r#"value="France""#));
+    assert!(
+        html.contains(r#"<option value="France" selected>France</option>"#),
+        "what was sent stays chosen"
+    );
     let unchanged = support::customer(ctx, "acme", "ada@example.com").await;
     assert_eq!(unchanged.name, "Ada Lovelace");
     assert_eq!(unchanged.city.as_deref(), Some("London"));
@@ -326,7 +329,10 @@ async fn a_bad_name_email_and_country_show_all_three_errors_at_once_as_sentences
             "email",
             "Enter a valid email address, like name@example.com.",
         ),
-        ("country", "Use a two-letter country code such as US or DE."),
+        (
+            "country",
+            "Choose a country from the list, or give its ISO code such as US or DE.",
+        ),
     ] {
         assert!(
             html.contains(&format!(
@@ -337,4 +343,47 @@ async fn a_bad_name_email_and_country_show_all_three_errors_at_once_as_sentences
     }
     let after = support::customer(ctx, "acme", "ada@example.com").await;
     assert_eq!(after.name, ada.name, "nothing saved");
+}
+
+#[tokio::test]
+async fn the_country_is_chosen_from_a_list_in_the_customers_language() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let karl = support::customer(ctx, "globex", "ada@example.com").await;
+    support::sign_in(&server, ctx, &karl).await;
+    let html = server.get("/portal/globex/profile").await.text();
+    assert!(
+        html.contains(r#"<label for="country">Land</label>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<select id="country" name="country" autocomplete="country""#));
+    assert!(html.contains(r#"<option value="DE" selected>Deutschland</option>"#));
+    // alphabetical for a German reader: Österreich among the O's
+    let at = |name: &str| html.find(&format!(">{name}</option>")).expect(name);
+    assert!(at("Oman") < at("Österreich") && at("Österreich") < at("Pakistan"));
+    assert!(at("Vereinigte Staaten") < at("Zypern"));
+    assert_eq!(
+        html.matches("<option value=").count(),
+        portal::countries::CODES.len() + 1
+    );
+
+    // the choice is stored as its code
+    let saved = server
+        .post("/portal/globex/profile")
+        .form(&[
+            ("csrf_token", support::csrf(&html).as_str()),
+            ("name", "Ada King"),
+            ("email", "ada@example.com"),
+            ("address_line1", "Ringstrasse 1"),
+            ("city", "Wien"),
+            ("postal_code", "1010"),
+            ("country", "AT"),
+        ])
+        .await;
+    assert_eq!(saved.status_code(), 303, "{}", saved.text());
+    let after = support::customer(ctx, "globex", "ada@example.com").await;
+    assert_eq!(after.country.as_deref(), Some("AT"));
+    let html = server.get("/portal/globex/profile").await.text();
+    assert!(html.contains(r#"<option value="AT" selected>Österreich</option>"#));
 }

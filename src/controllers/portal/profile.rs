@@ -81,6 +81,11 @@ fn render_form(
     errors: &BTreeMap<String, String>,
     notice: Option<&str>,
 ) -> Result<Response> {
+    // a stored code we no longer list stays chosen (and is refused on save
+    // with a reason) rather than silently cleared
+    let country_unlisted = values["country"]
+        .as_str()
+        .is_some_and(|c| !c.is_empty() && !crate::countries::is_known(c));
     let data = with(
         signed_in.layout(Some(PortalSection::Profile)),
         json!({
@@ -88,6 +93,8 @@ fn render_form(
             "errors": errors,
             "editable": editable(&signed_in.workspace),
             "notice_key": notice,
+            "countries": crate::countries::list(signed_in.lang),
+            "country_unlisted": country_unlisted,
         }),
     );
     format::render()

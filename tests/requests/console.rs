@@ -1183,8 +1183,16 @@ async fn viewing_the_portal_as_a_customer_is_read_only_and_says_so() {
             && subscriptions.contains("It is read-only: nothing can be changed here."),
         "{subscriptions}"
     );
-    // nothing can be changed: every form is refused with a page saying why
+    // the pages show what ada sees, with every button that would change
+    // something switched off...
     let profile = viewer.get("/portal/acme/profile").await.text();
+    assert!(
+        profile.contains(r#"<button type="submit" disabled>Save changes</button>"#),
+        "{profile}"
+    );
+    let methods = viewer.get("/portal/acme/payment-methods").await.text();
+    assert!(!methods.contains(r#"<button type="submit">"#), "{methods}");
+    // ...and were one sent anyway, it is refused with a page saying why
     let refused = viewer
         .post("/portal/acme/profile")
         .form(&[
@@ -1232,4 +1240,6 @@ async fn viewing_the_portal_as_a_customer_is_read_only_and_says_so() {
         .assert_status(StatusCode::SEE_OTHER);
     let page = customer.get("/portal/acme/subscriptions").await.text();
     assert!(!page.contains("read-only"), "{page}");
+    let profile = customer.get("/portal/acme/profile").await.text();
+    assert!(profile.contains(r#"<button type="submit">Save changes</button>"#));
 }

@@ -179,6 +179,24 @@ impl Model {
         Ok(invoice)
     }
 
+    /// A page of the workspace's invoices, newest first, before the id
+    /// `before` (the CSV export).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn newest_first(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        before: Option<i64>,
+        limit: u64,
+    ) -> ModelResult<Vec<Self>> {
+        let mut query = Entity::find().in_tenant(workspace_id);
+        if let Some(before) = before {
+            query = query.filter(Column::Id.lt(before));
+        }
+        Ok(query.order_by_desc(Column::Id).limit(limit).all(db).await?)
+    }
+
     /// # Errors
     /// `EntityNotFound` unless the invoice is this customer's in this workspace.
     pub async fn find_for_customer(

@@ -38,18 +38,24 @@ impl<'a> Money<'a> {
     /// Plain, locale-neutral form: `29.00 USD`, `-5.000 KWD`, `1200 JPY`.
     #[must_use]
     pub fn plain(&self) -> String {
+        format!("{} {}", self.decimal(), self.currency)
+    }
+
+    /// The amount in major units with the currency's digits, no currency:
+    /// `29.00`, `-5.000`, `1200` (for files read by spreadsheets).
+    #[must_use]
+    pub fn decimal(&self) -> String {
         let digits = minor_unit_digits(self.currency);
         let sign = if self.minor < 0 { "-" } else { "" };
         let abs = self.minor.unsigned_abs();
         if digits == 0 {
-            return format!("{sign}{abs} {}", self.currency);
+            return format!("{sign}{abs}");
         }
         let scale = 10u64.pow(digits);
         format!(
-            "{sign}{}.{:0width$} {}",
+            "{sign}{}.{:0width$}",
             abs / scale,
             abs % scale,
-            self.currency,
             width = digits as usize
         )
     }

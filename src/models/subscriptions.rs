@@ -184,6 +184,28 @@ impl Model {
         Ok(subs)
     }
 
+    /// A page of the workspace's subscriptions in the order they started
+    /// (by id), optionally of one status, after the id `after`: the
+    /// console's list and its CSV export.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn page(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        status: Option<Status>,
+        after: Option<i64>,
+        limit: u64,
+    ) -> ModelResult<Vec<Self>> {
+        let mut query = Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::Id.gt(after.unwrap_or(0)));
+        if let Some(status) = status {
+            query = query.filter(Column::Status.eq(status.as_str()));
+        }
+        Ok(query.order_by_asc(Column::Id).limit(limit).all(db).await?)
+    }
+
     /// # Errors
     /// `EntityNotFound` unless the subscription is this customer's in this workspace.
     pub async fn find_for_customer(

@@ -1,3 +1,4 @@
 pub mod api;
+pub mod export;
 pub mod portal;
 pub mod theme;

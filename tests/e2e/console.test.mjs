@@ -63,6 +63,31 @@ test('the owner switches Payment methods off and on for customers', async () => 
   await consoleContext.close();
 });
 
+test('the owner downloads the failed charges as CSV', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const owner = await context.newPage();
+  await consoleSignIn(owner, 'owner@acme.test');
+  await owner.goto(`${BASE}/admin/acme/charges`);
+  await owner.getByLabel('Status').selectOption({ label: 'Failed' });
+  await owner.getByRole('button', { name: 'Filter' }).click();
+  await owner.waitForURL(/status=failed/);
+  await audit(owner, 'the failed charges');
+  const [download] = await Promise.all([
+    owner.waitForEvent('download'),
+    owner.getByRole('link', { name: 'Download these charges (CSV)' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^acme-charges-\d{4}-\d{2}-\d{2}\.csv$/);
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n');
+  assert.equal(lines[0], 'id,created_at,customer_id,customer_email,description,amount,amount_minor,currency,status,failure_code,failure_message,paid_at,gateway_reference');
+  const rows = lines.slice(1);
+  const shown = await owner.locator('tbody tr').count();
+  assert.equal(rows.length, shown, 'the file holds the filtered list');
+  assert.ok(rows.length > 0 && rows.every((r) => r.includes(',failed,')), rows.join('\n'));
+  await context.close();
+});
+
 test('the owner creates, uses and revokes an API key, adds a webhook endpoint and invites a teammate', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

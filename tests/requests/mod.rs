@@ -3,6 +3,7 @@ mod billing;
 mod cancellation;
 mod console;
 mod emails;
+mod export;
 mod gateway_contract;
 mod hardening;
 mod invoices;

@@ -30,10 +30,10 @@ const PER_PAGE: u64 = 50;
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct SearchQuery {
-    q: String,
+    pub(super) q: String,
     /// Where the page starts: an id, or for charges a date-and-id cursor.
-    after: String,
-    status: String,
+    pub(super) after: String,
+    pub(super) status: String,
 }
 
 impl SearchQuery {
@@ -113,7 +113,8 @@ pub async fn index(
             "customers",
             "admin/customers.html",
             StatusCode::OK,
-            json!({ "customers": list, "q": query.q, "next_href": next_href }),
+            json!({ "customers": list, "q": query.q, "next_href": next_href,
+                    "export_href": format!("/admin/{}/customers.csv?q={}", console.workspace.slug, query_escape(&query.q)) }),
         )
         .await
 }
@@ -320,17 +321,14 @@ pub async fn subscriptions(
         .allow(&ctx, Resource::Subscriptions, Action::Read)
         .await?;
     let ws = console.workspace.id;
-    let mut select = subscriptions::Entity::find()
-        .in_tenant(ws)
-        .filter(subscriptions::Column::Id.gt(query.after_id().unwrap_or(0)));
-    if let Some(status) = subscriptions::Status::parse(&query.status) {
-        select = select.filter(subscriptions::Column::Status.eq(status.as_str()));
-    }
-    let rows = select
-        .order_by_asc(subscriptions::Column::Id)
-        .limit(PER_PAGE + 1)
-        .all(&ctx.db)
-        .await?;
+    let rows = subscriptions::Model::page(
+        &ctx.db,
+        ws,
+        subscriptions::Status::parse(&query.status),
+        query.after_id(),
+        PER_PAGE + 1,
+    )
+    .await?;
     let more = rows.len() as u64 > PER_PAGE;
     let rows: Vec<_> = rows.into_iter().take(PER_PAGE as usize).collect();
     let plans = prices::Model::with_products(

@@ -6,6 +6,7 @@ use loco_rs::prelude::*;
 mod api_keys;
 mod branding;
 mod customers;
+mod export;
 mod plans;
 mod session;
 mod settings;
@@ -33,6 +34,10 @@ pub fn routes() -> Routes {
         .add("/{slug}/plans", get(plans::page).post(plans::save))
         .add("/{slug}/branding", get(branding::page).post(branding::save))
         .add("/{slug}/customers", get(customers::index))
+        .add("/{slug}/customers.csv", get(export::customers))
+        .add("/{slug}/subscriptions.csv", get(export::subscriptions))
+        .add("/{slug}/charges.csv", get(export::charges))
+        .add("/{slug}/invoices.csv", get(export::invoices))
         .add("/{slug}/customers/{pid}", get(customers::show))
         .add(
             "/{slug}/customers/{pid}/portal-link",

@@ -533,9 +533,20 @@ async fn renew_paid(
         .await?;
         let mut paid = charge.into_active_model();
         paid.created_at = Set(start);
-        let paid = paid
-            .mark_paid(db, &format!("ch_sandbox_{}", random_token(12)), start)
-            .await?;
+        let reference = format!("ch_sandbox_{}", random_token(12));
+        let paid = paid.mark_paid(db, &reference, start).await?;
+        // the sandbox gateway knows the payment too, so it can be refunded
+        crate::models::sandbox_charges::ActiveModel {
+            reference: Set(reference),
+            idempotency_key: Set(paid.idempotency_key.clone()),
+            token: Set("pm_demo".into()),
+            amount: Set(paid.amount),
+            currency: Set(paid.currency.clone()),
+            status: Set(crate::gateway::sandbox::SUCCEEDED.into()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
         invoices::Model::issue_for_charge(db, workspace_id, paid.id, start).await?;
         last_start = start;
         start = price.period_end_from(sub.billing_anchor(), start);

@@ -82,6 +82,10 @@ const BAND: (u8, u8, u8) = (0xf2, 0xf4, 0xf6);
 struct Labels {
     invoice: &'static str,
     number: &'static str,
+    credit_note: &'static str,
+    credit_note_number: &'static str,
+    refunded: &'static str,
+    credits: &'static str,
     issued: &'static str,
     status: &'static str,
     paid: &'static str,
@@ -103,6 +107,10 @@ struct Labels {
 const EN: Labels = Labels {
     invoice: "Invoice",
     number: "Invoice number",
+    credit_note: "Credit note",
+    credit_note_number: "Credit note number",
+    refunded: "Refunded",
+    credits: "refund for invoice",
     issued: "Date of issue",
     status: "Status",
     paid: "Paid",
@@ -124,6 +132,10 @@ const EN: Labels = Labels {
 const DE: Labels = Labels {
     invoice: "Rechnung",
     number: "Rechnungsnummer",
+    credit_note: "Gutschrift",
+    credit_note_number: "Gutschriftnummer",
+    refunded: "Erstattet",
+    credits: "Erstattung zu Rechnung",
     issued: "Rechnungsdatum",
     status: "Status",
     paid: "Bezahlt",
@@ -303,7 +315,14 @@ pub fn render(invoice: &invoices::Model) -> Result<Vec<u8>, RenderError> {
         .unwrap_or_default()
         .iter()
         .map(|line| Row {
-            description: text_of(&line["description"]).unwrap_or_default(),
+            description: match text_of(&line["credits_invoice"]) {
+                Some(number) => format!(
+                    "{} ({} {number})",
+                    text_of(&line["description"]).unwrap_or_default(),
+                    labels.credits
+                ),
+                None => text_of(&line["description"]).unwrap_or_default(),
+            },
             period: match (
                 parse_time(&line["period_start"]),
                 parse_time(&line["period_end"]),
@@ -328,7 +347,7 @@ pub fn render(invoice: &invoices::Model) -> Result<Vec<u8>, RenderError> {
     let seller_name = text_of(&seller["name"]).unwrap_or_default();
     document.set_metadata(
         Metadata::new()
-            .title(format!("{} {}", labels.invoice, invoice.number))
+            .title(format!("{} {}", title(invoice, labels), invoice.number))
             .authors(vec![seller_name.clone()])
             .language(lang.to_string())
             .creator("portal".to_string()),
@@ -353,6 +372,15 @@ pub fn render(invoice: &invoices::Model) -> Result<Vec<u8>, RenderError> {
     document.finish().map_err(|e| RenderError(format!("{e:?}")))
 }
 
+/// "Invoice" or "Credit note", in the document's language.
+fn title(invoice: &invoices::Model, labels: &Labels) -> &'static str {
+    if invoice.is_credit_note() {
+        labels.credit_note
+    } else {
+        labels.invoice
+    }
+}
+
 /// Seller, title, invoice facts and the buyer; returns where the table starts.
 fn header(
     pen: &mut Pen<'_, '_>,
@@ -367,7 +395,7 @@ fn header(
 
     pen.color(INK);
     pen.text(&BOLD, 18.0, LEFT, 70.0, seller_name);
-    pen.text_right(&BOLD, 18.0, RIGHT, 70.0, labels.invoice);
+    pen.text_right(&BOLD, 18.0, RIGHT, 70.0, title(invoice, labels));
     pen.color(MUTED);
     let mut y = 90.0;
     let mut seller_lines = lines_of(&seller["address"]);
@@ -385,8 +413,15 @@ fn header(
     // the invoice's facts, right-aligned under the title
     let status = if invoice.status == invoices::STATUS_VOID {
         labels.void
+    } else if invoice.is_credit_note() {
+        labels.refunded
     } else {
         labels.paid
+    };
+    let number_label = if invoice.is_credit_note() {
+        labels.credit_note_number
+    } else {
+        labels.number
     };
     let issued = invoice
         .issued_at
@@ -394,7 +429,7 @@ fn header(
         .unwrap_or_default();
     let mut facts_y = 90.0;
     for (label, value) in [
-        (labels.number, invoice.number.as_str()),
+        (number_label, invoice.number.as_str()),
         (labels.issued, issued.as_str()),
         (labels.status, status),
     ] {

@@ -30,6 +30,7 @@ mod m20261202_000025_billing_anchor;
 mod m20261202_000026_subscription_decisions;
 mod m20261202_000027_plan_changes;
 mod m20261203_000028_view_as;
+mod m20261203_000029_refunds;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000026_subscription_decisions::Migration),
             Box::new(m20261202_000027_plan_changes::Migration),
             Box::new(m20261203_000028_view_as::Migration),
+            Box::new(m20261203_000029_refunds::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -72,6 +72,29 @@ pub enum ChargeOutcome {
     },
 }
 
+/// Money back to the customer from a paid charge.
+#[derive(Debug, Clone)]
+pub struct RefundRequest {
+    /// The gateway's reference of the paid charge.
+    pub charge_reference: String,
+    pub amount: i64,
+    pub currency: String,
+    /// Same key, same refund: a replay returns the first outcome.
+    pub idempotency_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundOutcome {
+    Succeeded {
+        reference: String,
+    },
+    /// The gateway refused (the charge cannot be refunded, or not that much).
+    Failed {
+        code: String,
+        message: String,
+    },
+}
+
 #[async_trait]
 pub trait PaymentGateway: Send + Sync {
     /// Short name stored on payment methods ("sandbox", "stripe").
@@ -101,6 +124,9 @@ pub trait PaymentGateway: Send + Sync {
 
     /// Removes the method at the gateway; it cannot be charged afterwards.
     async fn detach(&self, token: &str) -> Result<()>;
+
+    /// Returns (part of) a paid charge to the customer, once per key.
+    async fn refund(&self, request: &RefundRequest) -> Result<RefundOutcome>;
 }
 
 /// The one place that picks the gateway from configuration (`settings.gateway`).

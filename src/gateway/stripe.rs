@@ -11,7 +11,8 @@ use sea_orm::SqlErr;
 use serde::{de::DeserializeOwned, Deserialize};
 
 use super::{
-    CardSetup, ChargeOutcome, ChargeRequest, Hosted, PayPalSetup, PaymentGateway, SetupRequest,
+    CardSetup, ChargeOutcome, ChargeRequest, Hosted, PayPalSetup, PaymentGateway, RefundOutcome,
+    RefundRequest, SetupRequest,
 };
 use crate::models::{_entities::gateway_charges, payment_methods::TokenizedCard};
 
@@ -502,4 +503,70 @@ impl PaymentGateway for StripeGateway {
             .await?;
         Ok(())
     }
+
+    async fn refund(&self, request: &RefundRequest) -> Result<RefundOutcome> {
+        // A refund made under this key is answered from our record, whatever
+        // Stripe does with the Idempotency-Key header (which it also gets).
+        if let Some(done) = gateway_charges::Entity::find()
+            .filter(gateway_charges::Column::IdempotencyKey.eq(&request.idempotency_key))
+            .filter(gateway_charges::Column::Status.eq(REFUNDED))
+            .one(&self.db)
+            .await?
+        {
+            return Ok(RefundOutcome::Succeeded {
+                reference: done.reference.unwrap_or_default(),
+            });
+        }
+        // Our charges are PaymentIntents; Stripe refunds their charge.
+        let form = [
+            ("payment_intent", request.charge_reference.clone()),
+            ("amount", request.amount.to_string()),
+        ];
+        match self
+            .post::<RefundObject>("/v1/refunds", &form, Some(&request.idempotency_key))
+            .await
+        {
+            Ok(refund) if refund.status == "failed" || refund.status == "canceled" => {
+                Ok(RefundOutcome::Failed {
+                    code: refund.status,
+                    message: "The payment service could not return this money.".into(),
+                })
+            }
+            Ok(refund) => {
+                let record = gateway_charges::ActiveModel {
+                    gateway: Set(self.name().to_string()),
+                    idempotency_key: Set(request.idempotency_key.clone()),
+                    reference: Set(Some(refund.id.clone())),
+                    status: Set(REFUNDED.into()),
+                    ..Default::default()
+                };
+                if let Err(err) = record.insert(&self.db).await {
+                    // a racing request recorded the same refund first
+                    if !matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+                        return Err(err.into());
+                    }
+                }
+                Ok(RefundOutcome::Succeeded {
+                    reference: refund.id,
+                })
+            }
+            Err(Refused::Stripe(e)) => Ok(RefundOutcome::Failed {
+                code: e.code.unwrap_or_else(|| "refund_failed".into()),
+                message: e
+                    .message
+                    .unwrap_or_else(|| "The payment service refused the refund.".into()),
+            }),
+            Err(Refused::Other(e)) => Err(e),
+        }
+    }
+}
+
+/// `gateway_charges.status` of a refund made (the table keys every request
+/// we send Stripe with an idempotency key).
+const REFUNDED: &str = "refunded";
+
+#[derive(Debug, Deserialize)]
+struct RefundObject {
+    id: String,
+    status: String,
 }

@@ -18,6 +18,54 @@ use super::{charges, customers, money::Money, workspaces};
 
 pub const STATUS_ISSUED: &str = "issued";
 pub const STATUS_VOID: &str = "void";
+pub const KIND_INVOICE: &str = "invoice";
+pub const KIND_CREDIT_NOTE: &str = "credit_note";
+
+/// The next number of the workspace's sequence (invoices and credit notes
+/// share it). Bumping the counter takes the workspace row's write lock until
+/// commit, which serialises concurrent issuers and keeps numbers gapless.
+async fn next_number(
+    txn: &impl ConnectionTrait,
+    workspace_id: i64,
+) -> ModelResult<(workspaces::Model, String)> {
+    let workspace = workspaces::Entity::update_many()
+        .col_expr(
+            workspaces::Column::NextInvoiceNumber,
+            Expr::col(workspaces::Column::NextInvoiceNumber).add(1),
+        )
+        .filter(workspaces::Column::Id.eq(workspace_id))
+        .exec_with_returning(txn)
+        .await?
+        .pop()
+        .ok_or(ModelError::EntityNotFound)?;
+    let sequence = workspace.next_invoice_number - 1;
+    let prefix = workspace
+        .invoice_prefix
+        .clone()
+        .unwrap_or_else(|| workspace.slug.to_uppercase());
+    let number = format!("{prefix}-{sequence:06}");
+    Ok((workspace, number))
+}
+
+fn seller_snapshot(workspace: &workspaces::Model) -> serde_json::Value {
+    json!({
+        "name": workspace.legal_name.clone().unwrap_or_else(|| workspace.name.clone()),
+        "address": workspace.seller_address,
+        "tax_id": workspace.tax_id,
+        "email": workspace.support_email,
+        "accent": workspace.accent_color,
+    })
+}
+
+fn buyer_snapshot(workspace: &workspaces::Model, customer: &customers::Model) -> serde_json::Value {
+    json!({
+        "name": customer.name,
+        "email": customer.email,
+        "address": customer.address_lines(),
+        // the language the document is printed in, fixed at issue
+        "locale": crate::locale::pick(customer.locale.as_deref(), None, &workspace.default_locale),
+    })
+}
 
 #[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
@@ -98,24 +146,7 @@ impl Model {
         charge: &charges::Model,
         now: DateTime<FixedOffset>,
     ) -> ModelResult<Self> {
-        let workspace_id = charge.workspace_id;
-        // Bumping the counter takes the workspace row's write lock until commit,
-        // which serialises concurrent issuers and keeps numbers gapless.
-        let workspace = workspaces::Entity::update_many()
-            .col_expr(
-                workspaces::Column::NextInvoiceNumber,
-                Expr::col(workspaces::Column::NextInvoiceNumber).add(1),
-            )
-            .filter(workspaces::Column::Id.eq(workspace_id))
-            .exec_with_returning(txn)
-            .await?
-            .pop()
-            .ok_or(ModelError::EntityNotFound)?;
-        let sequence = workspace.next_invoice_number - 1;
-        let prefix = workspace
-            .invoice_prefix
-            .clone()
-            .unwrap_or_else(|| workspace.slug.to_uppercase());
+        let (workspace, number) = next_number(txn, charge.workspace_id).await?;
         // the charge already includes tax: the invoice totals what was charged
         let (lines, subtotal) = match charge
             .proration
@@ -145,7 +176,7 @@ impl Model {
         };
         let tax = charge.amount - subtotal;
         let invoice = ActiveModel {
-            number: Set(format!("{prefix}-{sequence:06}")),
+            number: Set(number),
             status: Set(STATUS_ISSUED.to_string()),
             currency: Set(charge.currency.clone()),
             subtotal: Set(subtotal),
@@ -153,30 +184,111 @@ impl Model {
             total: Set(charge.amount),
             tax_rate_bps: Set(workspace.tax_rate_bps),
             lines: Set(lines),
-            seller_snapshot: Set(json!({
-                "name": workspace.legal_name.clone().unwrap_or_else(|| workspace.name.clone()),
-                "address": workspace.seller_address,
-                "tax_id": workspace.tax_id,
-                "email": workspace.support_email,
-                "accent": workspace.accent_color,
-            })),
-            buyer_snapshot: Set(json!({
-                "name": customer.name,
-                "email": customer.email,
-                "address": customer.address_lines(),
-                // the language the invoice is printed in, fixed at issue
-                "locale": crate::locale::pick(customer.locale.as_deref(), None, &workspace.default_locale),
-            })),
+            seller_snapshot: Set(seller_snapshot(&workspace)),
+            buyer_snapshot: Set(buyer_snapshot(&workspace, customer)),
             customer_id: Set(customer.id),
             charge_id: Set(Some(charge.id)),
             subscription_id: Set(charge.subscription_id),
             issued_at: Set(Some(now)),
             ..Default::default()
         }
-        .set_tenant(workspace_id)?
+        .set_tenant(workspace.id)?
         .insert(txn)
         .await?;
         Ok(invoice)
+    }
+
+    /// Issues the credit note of a refund of `charge`: an invoice of kind
+    /// `credit_note` with negative amounts (net and tax split as on the
+    /// charge's invoice), numbered in the same gapless sequence, inside the
+    /// caller's write transaction.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub(crate) async fn issue_credit_note(
+        txn: &impl ConnectionTrait,
+        customer: &customers::Model,
+        charge: &charges::Model,
+        refunded: i64,
+        now: DateTime<FixedOffset>,
+    ) -> ModelResult<Self> {
+        let (workspace, number) = next_number(txn, charge.workspace_id).await?;
+        let original = Entity::find()
+            .in_tenant(workspace.id)
+            .filter(Column::ChargeId.eq(charge.id))
+            .one(txn)
+            .await?;
+        let rate = original
+            .as_ref()
+            .map_or(workspace.tax_rate_bps, |i| i.tax_rate_bps);
+        let net = refunded - tax_included_in(refunded, rate);
+        let credit_note = ActiveModel {
+            number: Set(number),
+            kind: Set(KIND_CREDIT_NOTE.to_string()),
+            status: Set(STATUS_ISSUED.to_string()),
+            currency: Set(charge.currency.clone()),
+            subtotal: Set(-net),
+            tax: Set(-(refunded - net)),
+            total: Set(-refunded),
+            tax_rate_bps: Set(rate),
+            lines: Set(json!([{
+                "description": charge.description,
+                "credits_invoice": original.as_ref().map(|i| i.number.clone()),
+                "quantity": 1,
+                "unit_amount": -net,
+                "amount": -net,
+                "period_start": charge.period_start,
+                "period_end": charge.period_end,
+            }])),
+            seller_snapshot: Set(seller_snapshot(&workspace)),
+            buyer_snapshot: Set(buyer_snapshot(&workspace, customer)),
+            customer_id: Set(customer.id),
+            charge_id: Set(None),
+            subscription_id: Set(charge.subscription_id),
+            issued_at: Set(Some(now)),
+            ..Default::default()
+        }
+        .set_tenant(workspace.id)?
+        .insert(txn)
+        .await?;
+        Ok(credit_note)
+    }
+
+    /// The customer's credit notes for refunds of these charges, each with
+    /// the charge it refunds, oldest first.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn credit_notes_for_charges(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        customer_id: i64,
+        charge_ids: &[i64],
+    ) -> ModelResult<Vec<(i64, Self)>> {
+        let refunds =
+            super::refunds::Model::succeeded_for_charges(db, workspace_id, charge_ids).await?;
+        let ids: Vec<i64> = refunds.iter().filter_map(|r| r.credit_note_id).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let notes = Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::CustomerId.eq(customer_id))
+            .filter(Column::Id.is_in(ids))
+            .all(db)
+            .await?;
+        Ok(refunds
+            .iter()
+            .filter_map(|r| {
+                let note = notes.iter().find(|n| Some(n.id) == r.credit_note_id)?;
+                Some((r.charge_id, note.clone()))
+            })
+            .collect())
+    }
+
+    #[must_use]
+    pub fn is_credit_note(&self) -> bool {
+        self.kind == KIND_CREDIT_NOTE
     }
 
     /// A page of the workspace's invoices, newest first, before the id

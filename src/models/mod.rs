@@ -34,8 +34,10 @@ pub mod plan_changes;
 pub mod prices;
 pub mod products;
 pub mod proration;
+pub mod refunds;
 pub mod renewals;
 pub mod sandbox_charges;
+pub mod sandbox_refunds;
 pub mod sandbox_sessions;
 pub mod sign_in_requests;
 pub mod sign_in_tokens;
@@ -117,7 +119,7 @@ pub fn field_error(field: &str, message: &str) -> loco_rs::model::ModelError {
 
 /// A field's message as people read it: a capital first letter and a full
 /// stop (validator messages are written as fragments).
-fn sentence(message: &str) -> String {
+pub fn sentence(message: &str) -> String {
     let message = message.trim();
     let mut chars = message.chars();
     let Some(first) = chars.next() else {

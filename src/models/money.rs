@@ -101,6 +101,35 @@ impl<'a> Money<'a> {
         }
     }
 
+    /// Reads an amount typed in major units ("12.5", "12.50", "12", "1,234.50"
+    /// with a point for decimals) into minor units of `currency`, by integer
+    /// arithmetic: `None` for anything else, more decimals than the currency
+    /// has, a negative amount or an overflow.
+    #[must_use]
+    pub fn parse_decimal(text: &str, currency: &'a str) -> Option<Self> {
+        let digits = minor_unit_digits(currency) as usize;
+        let text = text.trim().replace(',', "");
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() && fraction.is_empty()
+            || !all_digits(whole)
+            || !all_digits(fraction)
+            || fraction.len() > digits
+        {
+            return None;
+        }
+        let whole: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().ok()?
+        };
+        let fraction: i64 = format!("{fraction:0<digits$}").parse().unwrap_or(0);
+        let minor = whole
+            .checked_mul(10i64.checked_pow(u32::try_from(digits).ok()?)?)?
+            .checked_add(fraction)?;
+        Some(Self::new(minor, currency))
+    }
+
     /// `minor * quantity`, or `None` on overflow.
     #[must_use]
     pub fn times(&self, quantity: i64) -> Option<Self> {
@@ -113,6 +142,30 @@ impl<'a> Money<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_typed_amounts_without_floats() {
+        let minor = |t: &str, c: &'static str| Money::parse_decimal(t, c).map(|m| m.minor);
+        assert_eq!(minor("12.5", "USD"), Some(1250));
+        assert_eq!(minor(" 1,234.05 ", "USD"), Some(123_405));
+        assert_eq!(minor("29", "EUR"), Some(2900));
+        assert_eq!(minor(".5", "USD"), Some(50));
+        assert_eq!(minor("1200", "JPY"), Some(1200));
+        assert_eq!(minor("1.5", "JPY"), None);
+        assert_eq!(minor("1.234", "KWD"), Some(1234));
+        for bad in [
+            "",
+            ".",
+            "-5",
+            "1.234",
+            "1e3",
+            "ten",
+            "1.2.3",
+            "99999999999999999999",
+        ] {
+            assert_eq!(minor(bad, "USD"), None, "{bad}");
+        }
+    }
 
     #[test]
     fn only_iso_4217_currencies_are_currencies() {

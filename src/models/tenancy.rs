@@ -32,6 +32,7 @@ workspace_owned!(
     webhook_deliveries,
     api_keys,
     api_idempotency_keys,
+    refunds,
 );
 
 /// Workspace-owned rows that also belong to one customer.

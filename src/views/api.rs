@@ -229,12 +229,31 @@ pub struct Charge {
     /// minor units of `currency`
     pub amount: i64,
     pub currency: String,
-    /// `pending`, `requires_action`, `paid`, `failed` or `refunded`
+    /// `pending`, `requires_action`, `paid`, `failed` or `refunded` (in full)
     pub status: String,
+    /// minor units returned to the customer by refunds so far
+    pub amount_refunded: i64,
     pub description: String,
     pub failure_message: Option<String>,
     pub created_at: DateTime<FixedOffset>,
     pub paid_at: Option<DateTime<FixedOffset>>,
+}
+
+/// Money returned from a paid charge.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Refund {
+    pub id: Uuid,
+    pub charge: Uuid,
+    /// minor units of `currency`
+    pub amount: i64,
+    pub currency: String,
+    /// `requested_by_customer`, `duplicate` or `fraudulent`
+    pub reason: Option<String>,
+    /// `succeeded` (a refused refund is an error, not a refund)
+    pub status: String,
+    /// the credit note's invoice id (its PDF at `/api/v1/invoices/{id}/pdf`)
+    pub credit_note: Option<Uuid>,
+    pub created_at: DateTime<FixedOffset>,
 }
 
 impl Charge {
@@ -246,6 +265,7 @@ impl Charge {
             amount: c.amount,
             currency: c.currency.clone(),
             status: c.status.clone(),
+            amount_refunded: c.amount_refunded,
             description: c.description.clone(),
             failure_message: c.failure_message.clone(),
             created_at: c.created_at,

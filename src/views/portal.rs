@@ -260,8 +260,12 @@ pub struct ChargeRow {
     pub date: String,
     pub description: String,
     pub amount: String,
+    /// the charge's status, or `partly_refunded` for a paid charge with a
+    /// refund that did not return all of it
     pub status: String,
     pub failure_message: Option<String>,
+    /// how much of it was returned, when some was
+    pub refunded: Option<String>,
 }
 
 impl ChargeRow {
@@ -272,8 +276,14 @@ impl ChargeRow {
             date: locale::date(c.created_at, lang),
             description: c.description.clone(),
             amount: Money::new(c.amount, &c.currency).localized(lang),
-            status: c.status.clone(),
+            status: if c.status() == Some(charges::Status::Paid) && c.amount_refunded > 0 {
+                "partly_refunded".to_string()
+            } else {
+                c.status.clone()
+            },
             failure_message: c.failure_message.clone(),
+            refunded: (c.amount_refunded > 0)
+                .then(|| Money::new(c.amount_refunded, &c.currency).localized(lang)),
         }
     }
 

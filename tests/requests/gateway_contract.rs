@@ -4,7 +4,7 @@
 use axum_test::TestServer;
 use portal::gateway::{
     sandbox::SandboxGateway, CardSetup, ChargeOutcome, ChargeRequest, Hosted, PaymentGateway,
-    SetupRequest,
+    RefundOutcome, RefundRequest, SetupRequest,
 };
 
 use crate::support::{self, path_of};
@@ -124,6 +124,39 @@ async fn contract(gateway: &dyn PaymentGateway, holder: &dyn Cardholder) {
         .unwrap();
     assert!(matches!(&other, ChargeOutcome::Succeeded { reference: r } if r != reference));
 
+    // a refund returns part of a paid charge, once per key
+    let refund = |amount: i64, key: &str, of: &str| RefundRequest {
+        charge_reference: of.to_string(),
+        amount,
+        currency: "USD".into(),
+        idempotency_key: key.into(),
+    };
+    let refunded = gateway
+        .refund(&refund(1000, "refund-1", reference))
+        .await
+        .unwrap();
+    let RefundOutcome::Succeeded {
+        reference: first_refund,
+    } = &refunded
+    else {
+        panic!("{refunded:?}")
+    };
+    assert_eq!(
+        gateway
+            .refund(&refund(1000, "refund-1", reference))
+            .await
+            .unwrap(),
+        refunded
+    );
+    let rest = gateway
+        .refund(&refund(1900, "refund-2", reference))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&rest, RefundOutcome::Succeeded { reference: r } if r != first_refund),
+        "{rest:?}"
+    );
+
     // declines come back with the processor's reason
     let declining = saved_token(gateway, holder, "4000000000000341").await;
     let declined = gateway
@@ -133,6 +166,22 @@ async fn contract(gateway: &dyn PaymentGateway, holder: &dyn Cardholder) {
     assert!(
         matches!(&declined, ChargeOutcome::Failed { code, .. } if code == "card_declined"),
         "{declined:?}"
+    );
+    // a declined payment cannot be refunded
+    let ChargeOutcome::Failed {
+        reference: failed_ref,
+        ..
+    } = &declined
+    else {
+        unreachable!()
+    };
+    let nothing = gateway
+        .refund(&refund(100, "refund-3", failed_ref))
+        .await
+        .unwrap();
+    assert!(
+        matches!(nothing, RefundOutcome::Failed { .. }),
+        "{nothing:?}"
     );
     // declined when saving: nothing to save
     let hosted = gateway.start_card_setup(&setup()).await.unwrap();

@@ -13,5 +13,6 @@ mod pages;
 mod payment_methods;
 mod plan_changes;
 mod profile;
+mod refunds;
 mod sign_in;
 mod subscriptions;

@@ -230,3 +230,11 @@ fix-payment = Zahlung nachholen
 fix-payment-support = Um sie zu bezahlen, schreiben Sie an
 settled-by = Bezahlt durch den erneuten Versuch vom { $date }
 view-as-banner = { $viewer }, Sie sehen das Kundenkonto von { $customer }. Nur zur Ansicht: Hier lässt sich nichts ändern.
+
+# refunds
+refund-reason-requested_by_customer = Auf Wunsch des Kunden
+refund-reason-duplicate = Doppelte Zahlung
+refund-reason-fraudulent = Betrügerische Zahlung
+charge-partly_refunded = Teilweise erstattet
+refunded-amount = { $amount } erstattet
+credit-note-download = Gutschrift { $number }

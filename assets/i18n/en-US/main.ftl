@@ -230,3 +230,11 @@ fix-payment = Fix payment
 fix-payment-support = To pay it, write to
 settled-by = Paid by the retry of { $date }
 view-as-banner = { $viewer }, you are viewing { $customer }'s portal. It is read-only: nothing can be changed here.
+
+# refunds
+refund-reason-requested_by_customer = Requested by the customer
+refund-reason-duplicate = Duplicate payment
+refund-reason-fraudulent = Fraudulent payment
+charge-partly_refunded = Partly refunded
+refunded-amount = { $amount } refunded
+credit-note-download = Credit note { $number }

@@ -20,7 +20,7 @@ use crate::{
         audit_events::{self, Actor},
         charges, customers, invoices,
         money::Money,
-        payment_methods, prices, sign_in_tokens, subscriptions,
+        payment_methods, prices, refunds, sign_in_tokens, subscriptions,
     },
     settings::Settings,
 };
@@ -47,6 +47,8 @@ impl SearchQuery {
 #[serde(default)]
 pub struct DecisionNotice {
     subscription: Option<String>,
+    /// a refund just made (its id)
+    refunded: Option<String>,
 }
 
 /// Percent-encodes a search term for a link's query string.
@@ -119,7 +121,11 @@ pub async fn index(
         .await
 }
 
-async fn customer_of(ctx: &AppContext, console: &Console, pid: &str) -> Result<customers::Model> {
+pub(super) async fn customer_of(
+    ctx: &AppContext,
+    console: &Console,
+    pid: &str,
+) -> Result<customers::Model> {
     let pid = Uuid::parse_str(pid).map_err(|_| Error::NotFound)?;
     customers::Model::find_by_pid(&ctx.db, console.workspace.id, pid)
         .await
@@ -131,6 +137,18 @@ async fn detail(
     ctx: &AppContext,
     console: &Console,
     customer: &customers::Model,
+    extra: serde_json::Value,
+) -> Result<Response> {
+    detail_page(v, ctx, console, customer, StatusCode::OK, extra).await
+}
+
+/// The customer's page, answering `status` (a refused form is a 422).
+pub(super) async fn detail_page(
+    v: &TeraView,
+    ctx: &AppContext,
+    console: &Console,
+    customer: &customers::Model,
+    status: StatusCode,
     extra: serde_json::Value,
 ) -> Result<Response> {
     let ws = console.workspace.id;
@@ -191,7 +209,14 @@ async fn detail(
     let charge_rows: Vec<_> = history
         .charges
         .iter()
-        .map(|c| json!({ "date": day(c.created_at), "description": c.description, "amount": money(c.amount, &c.currency), "status": c.status, "failure": c.failure_message }))
+        .map(|c| {
+            let left = c.amount - c.amount_refunded;
+            json!({ "pid": c.pid, "date": day(c.created_at), "description": c.description, "amount": money(c.amount, &c.currency),
+                    "status": c.status, "failure": c.failure_message,
+                    "refunded": (c.amount_refunded > 0).then(|| money(c.amount_refunded, &c.currency)),
+                    "refundable": c.status() == Some(charges::Status::Paid) && left > 0,
+                    "left": Money::new(left, &c.currency).decimal(), "currency": c.currency })
+        })
         .collect();
     let invoice_rows: Vec<_> = invoices::Entity::find()
         .in_tenant(ws)
@@ -201,7 +226,7 @@ async fn detail(
         .all(&ctx.db)
         .await?
         .iter()
-        .map(|i| json!({ "pid": i.pid, "number": i.number, "total": money(i.total, &i.currency), "issued": i.issued_at.map(day) }))
+        .map(|i| json!({ "pid": i.pid, "number": i.number, "credit_note": i.is_credit_note(), "total": money(i.total, &i.currency), "issued": i.issued_at.map(day) }))
         .collect();
     let trail = audit_events::Model::trail_for_customer(&ctx.db, ws, customer, 50).await?;
     let page = json!({
@@ -210,19 +235,48 @@ async fn detail(
         "subscriptions": subs, "methods": methods, "charges": charge_rows, "invoices": invoice_rows, "trail": trail,
         "can_write": console.can_write(ctx, Resource::Customers).await,
         "can_decide": console.can_write(ctx, Resource::Subscriptions).await,
+        "can_refund": console.can_write(ctx, Resource::Charges).await,
+        // one key per form shown: a double click refunds once
+        "refund_key": Uuid::new_v4(),
+        "refund_reasons": refunds::REASONS,
         "pause_periods": (1..=crate::capabilities::PAUSE_PERIODS_LIMIT).collect::<Vec<_>>(),
     });
     let page = with(page, extra);
     console
-        .render(
-            v,
-            ctx,
-            "customers",
-            "admin/customer.html",
-            StatusCode::OK,
-            page,
-        )
+        .render(v, ctx, "customers", "admin/customer.html", status, page)
         .await
+}
+
+/// "Refunded $10.00; credit note ACME-000031", after a refund.
+async fn refund_notice(
+    ctx: &AppContext,
+    console: &Console,
+    customer: &customers::Model,
+    refunded: Option<&str>,
+) -> Result<Option<serde_json::Value>> {
+    let Some(pid) = refunded.and_then(|p| Uuid::parse_str(p).ok()) else {
+        return Ok(None);
+    };
+    let Some(refund) = refunds::Entity::find()
+        .in_tenant(console.workspace.id)
+        .filter(refunds::Column::Pid.eq(pid))
+        .filter(refunds::Column::CustomerId.eq(customer.id))
+        .one(&ctx.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let credit_note = match refund.credit_note_id {
+        Some(id) => invoices::Entity::find_by_id(id)
+            .in_tenant(console.workspace.id)
+            .one(&ctx.db)
+            .await?
+            .map(|i| i.number),
+        None => None,
+    };
+    Ok(Some(
+        json!({ "amount": money(refund.amount, &refund.currency), "credit_note": credit_note }),
+    ))
 }
 
 #[debug_handler]
@@ -242,7 +296,8 @@ pub async fn show(
         &ctx,
         &console,
         &customer,
-        json!({ "subscription_notice": notice.subscription }),
+        json!({ "subscription_notice": notice.subscription,
+                "refund_notice": refund_notice(&ctx, &console, &customer, notice.refunded.as_deref()).await? }),
     )
     .await
 }

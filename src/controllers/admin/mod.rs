@@ -8,6 +8,7 @@ mod branding;
 mod customers;
 mod export;
 mod plans;
+mod refunds;
 mod session;
 mod settings;
 mod sign_in;
@@ -42,6 +43,10 @@ pub fn routes() -> Routes {
         .add(
             "/{slug}/customers/{pid}/portal-link",
             post(customers::portal_link),
+        )
+        .add(
+            "/{slug}/customers/{pid}/charges/{charge}/refund",
+            post(refunds::refund),
         )
         .add(
             "/{slug}/customers/{pid}/subscriptions/{sub}/change",

@@ -5,9 +5,101 @@ use utoipa::IntoParams;
 
 use super::{find, invalid_field, page, ApiWorkspace, Paging};
 use crate::{
-    models::{charges, customers, invoices, payment_methods},
-    views::api::{ApiError, Charge, Invoice, List, PaymentMethod},
+    models::{
+        charges, customers, invoices, payment_methods,
+        refunds::{self, NewRefund},
+    },
+    views::api::{ApiError, Charge, Invoice, List, PaymentMethod, Refund},
 };
+
+/// What to refund.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct RefundRequest {
+    /// minor units; default: all that is not refunded yet
+    pub amount: Option<i64>,
+    /// `requested_by_customer`, `duplicate` or `fraudulent`
+    pub reason: Option<String>,
+}
+
+/// Refund a paid charge in full or in part through the gateway. Send an
+/// `Idempotency-Key`: a retried request refunds once. The refunds of a
+/// charge never return more than it took; each one issues a credit note and
+/// sends the `charge.refunded` webhook event.
+#[utoipa::path(post, path = "/api/v1/charges/{id}/refunds", tag = "billing",
+    params(("id" = String, Path, description = "charge id")), request_body = RefundRequest,
+    responses((status = 200, body = Refund), (status = 401, body = ApiError), (status = 402, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
+#[debug_handler]
+pub async fn refund_charge(
+    State(ctx): State<AppContext>,
+    ApiWorkspace(ws): ApiWorkspace,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    axum::Json(request): axum::Json<RefundRequest>,
+) -> Result<Response> {
+    let charge = find::<charges::Entity>(&ctx, ws.id, &id, "charge").await?;
+    let reason = match request.reason.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(r) if refunds::REASONS.contains(&r) => Some(r.to_string()),
+        Some(_) => {
+            return Err(invalid_field(
+                "reason",
+                "use requested_by_customer, duplicate or fraudulent",
+            ))
+        }
+    };
+    // the API's Idempotency-Key is the refund's: a retry finds the same one
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(
+            || uuid::Uuid::new_v4().to_string(),
+            |k| format!("api:{}", k.trim()),
+        );
+    let gateway = crate::gateway::from_context(&ctx)?;
+    let refund = refunds::Model::issue(
+        &ctx.db,
+        gateway.as_ref(),
+        ws.id,
+        charge.id,
+        &NewRefund {
+            amount: request.amount,
+            reason,
+            idempotency_key: key,
+            by_user: None,
+        },
+        chrono::Utc::now().fixed_offset(),
+    )
+    .await
+    .map_err(|err| match err {
+        ModelError::Message(message) if message.starts_with("the payment service") => {
+            Error::CustomError(
+                axum::http::StatusCode::PAYMENT_REQUIRED,
+                loco_rs::controller::ErrorDetail::new("refund_failed", &message),
+            )
+        }
+        ModelError::Message(message) => invalid_field("amount", &message),
+        err => err.into(),
+    })?;
+    let credit_note = match refund.credit_note_id {
+        Some(id) => invoices::Entity::find_by_id(id)
+            .in_tenant(ws.id)
+            .one(&ctx.db)
+            .await?
+            .map(|i| i.pid),
+        None => None,
+    };
+    format::json(Refund {
+        id: refund.pid,
+        charge: charge.pid,
+        amount: refund.amount,
+        currency: refund.currency,
+        reason: refund.reason,
+        status: refund.status,
+        credit_note,
+        created_at: refund.created_at,
+    })
+}
 
 /// A customer's saved payment methods (removed ones are left out).
 #[utoipa::path(get, path = "/api/v1/customers/{id}/payment_methods", tag = "billing",

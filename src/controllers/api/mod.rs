@@ -354,7 +354,7 @@ impl Modify for Complete {
         catalog::list_products, catalog::create_product, catalog::list_prices, catalog::create_price,
         subscriptions::list, subscriptions::create, subscriptions::show, subscriptions::cancel, subscriptions::resume,
         subscriptions::pause, subscriptions::preview_change, subscriptions::change,
-        billing::payment_methods, billing::list_charges, billing::show_charge,
+        billing::payment_methods, billing::list_charges, billing::show_charge, billing::refund_charge,
         billing::list_invoices, billing::show_invoice, billing::invoice_pdf,
     ),
     components(schemas(view::ApiError, view::Address)),
@@ -406,6 +406,7 @@ pub fn routes() -> Routes {
         .add("/subscriptions/{id}/change", post(subscriptions::change))
         .add("/charges", get(billing::list_charges))
         .add("/charges/{id}", get(billing::show_charge))
+        .add("/charges/{id}/refunds", post(billing::refund_charge))
         .add("/invoices", get(billing::list_invoices))
         .add("/invoices/{id}", get(billing::show_invoice))
         .add("/invoices/{id}/pdf", get(billing::invoice_pdf))

@@ -73,6 +73,9 @@ async fn history_page(
         invoices::Model::for_charges(&ctx.db, ws.id, signed_in.customer.id, &ids).await?;
     let settled =
         charges::Model::settlements(&ctx.db, ws.id, signed_in.customer.id, &page.charges).await?;
+    let credit_notes =
+        invoices::Model::credit_notes_for_charges(&ctx.db, ws.id, signed_in.customer.id, &ids)
+            .await?;
     let rows: Vec<_> = page
         .charges
         .iter()
@@ -87,6 +90,11 @@ async fn history_page(
             let invoice = invoices.iter().find(|i| i.charge_id == Some(c.id));
             row["invoice_number"] = json!(invoice.map(|i| &i.number));
             row["invoice_ready"] = json!(invoice.is_some_and(|i| i.pdf_key.is_some()));
+            row["credit_notes"] = json!(credit_notes
+                .iter()
+                .filter(|(charge_id, _)| *charge_id == c.id)
+                .map(|(_, note)| json!({ "pid": note.pid, "number": note.number }))
+                .collect::<Vec<_>>());
             row["can_generate"] = json!(
                 invoice.is_none()
                     && Capability::GenerateInvoice.allowed(ws)
@@ -313,6 +321,34 @@ pub async fn invoice(
         .pop()
         .ok_or(Error::NotFound)?;
     crate::controllers::downloads::invoice_pdf(&ctx, invoice).await
+}
+
+/// `GET /portal/{slug}/credit-notes/{pid}`: the PDF of a credit note for a
+/// refund of one of the customer's payments.
+#[debug_handler]
+pub async fn credit_note(
+    State(ctx): State<AppContext>,
+    Path((_slug, pid)): Path<(String, String)>,
+    signed_in: SignedIn,
+) -> Result<Response> {
+    signed_in
+        .allow(
+            &ctx,
+            PortalSection::BillingHistory,
+            Resource::Invoices,
+            Action::Read,
+        )
+        .await?;
+    let pid = uuid::Uuid::parse_str(&pid).map_err(|_| Error::NotFound)?;
+    let note = invoices::Entity::find()
+        .in_tenant(signed_in.workspace.id)
+        .filter(invoices::Column::CustomerId.eq(signed_in.customer.id))
+        .filter(invoices::Column::Pid.eq(pid))
+        .filter(invoices::Column::Kind.eq(invoices::KIND_CREDIT_NOTE))
+        .one(&ctx.db)
+        .await?
+        .ok_or(Error::NotFound)?;
+    crate::controllers::downloads::invoice_pdf(&ctx, note).await
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -271,6 +271,7 @@ pub fn routes() -> Routes {
         )
         .add("/billing", get(billing::index))
         .add("/billing/{id}/retry", post(billing::retry))
+        .add("/credit-notes/{pid}", get(billing::credit_note))
         .add(
             "/billing/{id}/invoice",
             get(billing::invoice).post(billing::generate_invoice),

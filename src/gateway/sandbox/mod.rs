@@ -9,11 +9,12 @@ use loco_rs::prelude::*;
 use sea_orm::SqlErr;
 
 use super::{
-    CardSetup, ChargeOutcome, ChargeRequest, Hosted, PayPalSetup, PaymentGateway, SetupRequest,
+    CardSetup, ChargeOutcome, ChargeRequest, Hosted, PayPalSetup, PaymentGateway, RefundOutcome,
+    RefundRequest, SetupRequest,
 };
 use crate::{
     models::{
-        _entities::{sandbox_charges, sandbox_sessions},
+        _entities::{sandbox_charges, sandbox_refunds, sandbox_sessions},
         payment_methods::{ApprovedPayPal, TokenizedCard},
     },
     secrets::random_token,
@@ -269,6 +270,68 @@ impl PaymentGateway for SandboxGateway {
             m.update(&self.db).await?;
         }
         Ok(())
+    }
+
+    async fn refund(&self, request: &RefundRequest) -> Result<RefundOutcome> {
+        let replay = || async {
+            Ok::<_, Error>(
+                sandbox_refunds::Entity::find()
+                    .filter(sandbox_refunds::Column::IdempotencyKey.eq(&request.idempotency_key))
+                    .one(&self.db)
+                    .await?,
+            )
+        };
+        if let Some(done) = replay().await? {
+            return Ok(RefundOutcome::Succeeded {
+                reference: done.reference,
+            });
+        }
+        // like a real gateway: only a succeeded charge, never more than it took
+        let Some(charge) = sandbox_charges::Entity::find()
+            .filter(sandbox_charges::Column::Reference.eq(&request.charge_reference))
+            .one(&self.db)
+            .await?
+            .filter(|c| c.status == SUCCEEDED)
+        else {
+            return Ok(RefundOutcome::Failed {
+                code: "charge_not_refundable".into(),
+                message: "Only a payment that went through can be refunded.".into(),
+            });
+        };
+        let refunded: i64 = sandbox_refunds::Entity::find()
+            .filter(sandbox_refunds::Column::ChargeReference.eq(&charge.reference))
+            .all(&self.db)
+            .await?
+            .iter()
+            .map(|r| r.amount)
+            .sum();
+        if request.amount <= 0 || refunded + request.amount > charge.amount {
+            return Ok(RefundOutcome::Failed {
+                code: "amount_too_large".into(),
+                message: "The refund is more than what is left of the payment.".into(),
+            });
+        }
+        let record = sandbox_refunds::ActiveModel {
+            reference: Set(format!("re_sb_{}", random_token(12))),
+            idempotency_key: Set(request.idempotency_key.clone()),
+            charge_reference: Set(charge.reference.clone()),
+            amount: Set(request.amount),
+            currency: Set(charge.currency.clone()),
+            ..Default::default()
+        };
+        match record.insert(&self.db).await {
+            Ok(done) => Ok(RefundOutcome::Succeeded {
+                reference: done.reference,
+            }),
+            // a racing request with the same key won: report its refund
+            Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                let done = replay().await?.ok_or(Error::NotFound)?;
+                Ok(RefundOutcome::Succeeded {
+                    reference: done.reference,
+                })
+            }
+            Err(err) => Err(err.into()),
+        }
     }
 }
 

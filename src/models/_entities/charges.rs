@@ -26,6 +26,7 @@ pub struct Model {
     pub period_end: Option<DateTimeWithTimeZone>,
     pub paid_at: Option<DateTimeWithTimeZone>,
     pub refunded_at: Option<DateTimeWithTimeZone>,
+    pub amount_refunded: i64,
     pub workspace_id: i64,
     pub customer_id: i64,
     pub subscription_id: Option<i64>,

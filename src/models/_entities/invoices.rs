@@ -31,6 +31,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub charge_id: Option<i64>,
     pub subscription_id: Option<i64>,
+    pub kind: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,58 @@
+// The owner refunds part of ada's latest payment from her page in the
+// console; ada reads "Partly refunded" in her Billing history and downloads
+// the credit note. Both pages are audited with axe.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, launch, audit, consoleSignIn, signInFromConsole } from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('the owner refunds part of ada\'s payment and ada sees it with a credit note', async () => {
+  const consoleContext = await browser.newContext();
+  const owner = await consoleContext.newPage();
+  await consoleSignIn(owner, 'owner@acme.test');
+  await owner.goto(`${BASE}/admin/acme/customers?q=ada%40example.com`);
+  // (her name may have changed in an earlier journey: find her by email)
+  await owner.getByRole('row').filter({ hasText: 'ada@example.com' }).getByRole('link').click();
+  await owner.getByRole('heading', { name: 'Charges' }).waitFor();
+
+  // a mistake first: more than was paid is refused, and says how much is left
+  const form = owner.locator('form.refund').first();
+  const amount = form.getByLabel(/^Amount/);
+  const paid = await amount.inputValue();
+  await amount.fill('100000');
+  await form.getByRole('button', { name: /^Refund/ }).click();
+  await owner.getByRole('alert').getByText(`A refund cannot be more than what is left of the payment (${paid} USD).`).waitFor();
+  await audit(owner, 'a refund refused in the console');
+
+  const again = owner.locator('form.refund').first();
+  await again.getByLabel(/^Amount/).fill('10.00');
+  await again.getByLabel('Reason').selectOption({ label: 'Duplicate payment' });
+  await again.getByRole('button', { name: /^Refund/ }).click();
+  const notice = owner.getByRole('status').filter({ hasText: 'Refunded $10.00.' });
+  await notice.waitFor();
+  const number = (await notice.textContent()).match(/Credit note (\S+) is issued/)[1];
+  await audit(owner, 'a customer after a refund');
+  await owner.getByRole('link', { name: `Credit note ${number} (PDF)` }).waitFor();
+
+  const customerContext = await browser.newContext({ acceptDownloads: true });
+  const ada = await customerContext.newPage();
+  await signInFromConsole(ada, 'ada@example.com');
+  await ada.getByRole('link', { name: 'Billing history' }).click();
+  await ada.getByRole('heading', { name: 'Billing history', level: 1 }).waitFor();
+  const row = ada.getByRole('row').filter({ hasText: 'Partly refunded' });
+  await row.getByText('$10.00 refunded').waitFor();
+  await audit(ada, 'billing history with a partial refund');
+  const [download] = await Promise.all([
+    ada.waitForEvent('download'),
+    row.getByRole('link', { name: `Credit note ${number}` }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), `${number}.pdf`);
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  assert.equal(Buffer.concat(chunks).subarray(0, 5).toString(), '%PDF-');
+  await customerContext.close();
+  await consoleContext.close();
+});

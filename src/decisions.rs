@@ -1,5 +1,6 @@
 //! A decision about a subscription, made by its customer in the portal or by
-//! a merchant in the console (the API makes the same ones without mail):
+//! a merchant in the console (the API makes the same ones without mail), or
+//! a merchant's refund (console or API, always mailed: it is money):
 //! the model applies it (`subscriptions::Model::cancel`, `keep`, `pause`,
 //! `resume`; `plan_changes::apply`), and the customer is told by email when
 //! something changed.
@@ -9,10 +10,11 @@ use crate::{
     mailers::portal::{PlanChangeMail, PortalMailer, SubscriptionMail},
     models::{
         audit_events::Actor,
-        customers,
+        charges, customers, invoices,
         money::Money,
         plan_changes::{self, Applied, Authentication, Confirmation, Rules},
         prices,
+        refunds::{self, NewRefund},
         subscriptions::{self, Cancellation, Status},
         workspaces,
     },
@@ -31,6 +33,69 @@ async fn plan_name(ctx: &AppContext, sub: &subscriptions::Model) -> Result<Strin
 /// The language the customer reads their email in.
 fn lang_of(workspace: &workspaces::Model, customer: &customers::Model) -> &'static str {
     crate::locale::pick(customer.locale.as_deref(), None, &workspace.default_locale)
+}
+
+/// Refunds (part of) a paid charge through the gateway and, when this request
+/// made the refund, emails the customer what came back with the credit note
+/// (a mail that cannot be queued is logged: the money is already back).
+/// Returns the refund and its credit note.
+///
+/// # Errors
+/// As `refunds::Model::issue` (`Message` for a refusal in words).
+pub async fn refund(
+    ctx: &AppContext,
+    workspace: &workspaces::Model,
+    charge: &charges::Model,
+    new: &NewRefund,
+) -> std::result::Result<(refunds::Model, Option<invoices::Model>), ModelError> {
+    let gateway = crate::gateway::from_context(ctx).map_err(|e| ModelError::Any(Box::new(e)))?;
+    let (refund, made_now) = refunds::Model::issue(
+        &ctx.db,
+        gateway.as_ref(),
+        workspace.id,
+        charge.id,
+        new,
+        chrono::Utc::now().fixed_offset(),
+    )
+    .await?;
+    let credit_note = match refund.credit_note_id {
+        Some(id) => {
+            invoices::Entity::find_by_id(id)
+                .in_tenant(workspace.id)
+                .one(&ctx.db)
+                .await?
+        }
+        None => None,
+    };
+    if made_now {
+        let customer =
+            customers::Model::find_in_workspace(&ctx.db, workspace.id, charge.customer_id).await?;
+        let charge = charges::Entity::find_by_id(charge.id)
+            .in_tenant(workspace.id)
+            .one(&ctx.db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)?;
+        let mailed = match Settings::from_context(ctx) {
+            Ok(settings) => {
+                PortalMailer::refund_issued(
+                    ctx,
+                    &settings,
+                    workspace,
+                    &customer,
+                    &charge,
+                    &refund,
+                    credit_note.as_ref().map(|n| n.number.as_str()),
+                    lang_of(workspace, &customer),
+                )
+                .await
+            }
+            Err(err) => Err(err),
+        };
+        if let Err(err) = mailed {
+            tracing::error!(error = %err, refund = %refund.pid, "the refund email could not be queued");
+        }
+    }
+    Ok((refund, credit_note))
 }
 
 /// Cancels (now or at period end) and emails the customer when it changed

@@ -14,7 +14,8 @@ use serde_json::json;
 
 use crate::{
     models::{
-        charges, customers, invoices, sign_in_tokens::VALIDITY_MINUTES, subscriptions, workspaces,
+        charges, customers, invoices, refunds, sign_in_tokens::VALIDITY_MINUTES, subscriptions,
+        workspaces,
     },
     settings::Settings,
     workers::mail_delivery::MailDeliveryWorker,
@@ -24,6 +25,7 @@ static SIGN_IN: Dir<'_> = include_dir!("src/mailers/portal/sign_in");
 static EMAIL_CHANGE: Dir<'_> = include_dir!("src/mailers/portal/email_change");
 static EMAIL_CHANGED: Dir<'_> = include_dir!("src/mailers/portal/email_changed");
 static RECEIPT: Dir<'_> = include_dir!("src/mailers/portal/receipt");
+static REFUND_ISSUED: Dir<'_> = include_dir!("src/mailers/portal/refund_issued");
 static PAYMENT_FAILED: Dir<'_> = include_dir!("src/mailers/portal/payment_failed");
 static INVOICE_READY: Dir<'_> = include_dir!("src/mailers/portal/invoice_ready");
 static SUBSCRIPTION_CANCELLED: Dir<'_> = include_dir!("src/mailers/portal/subscription_cancelled");
@@ -191,6 +193,43 @@ impl PortalMailer {
                 "old_email": old_email,
                 "new_email": customer.email,
                 "support": workspace.support_email.clone().unwrap_or_else(|| settings.mail_from.clone()),
+            }),
+        )
+        .await
+    }
+
+    /// After a refund went through: how much of which payment came back,
+    /// and the credit note.
+    ///
+    /// # Errors
+    /// When the template fails or the mail cannot be queued.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn refund_issued(
+        ctx: &AppContext,
+        settings: &Settings,
+        workspace: &workspaces::Model,
+        customer: &customers::Model,
+        charge: &charges::Model,
+        refund: &refunds::Model,
+        credit_note: Option<&str>,
+        lang: &str,
+    ) -> Result<()> {
+        let base = settings.public_url.trim_end_matches('/');
+        Self::send(
+            ctx,
+            &REFUND_ISSUED,
+            settings,
+            workspace,
+            &customer.email,
+            lang,
+            json!({
+                "name": customer.name,
+                "amount": refund.money().localized(lang),
+                "paid": charge.money().localized(lang),
+                "description": charge.description,
+                "date": crate::locale::date(charge.created_at, lang),
+                "credit_note": credit_note,
+                "portal_url": format!("{base}/portal/{}/login", workspace.slug),
             }),
         )
         .await

@@ -90,7 +90,9 @@ impl Model {
             .await?)
     }
 
-    /// Refunds (part of) the paid charge `charge_id` of the workspace.
+    /// Refunds (part of) the paid charge `charge_id` of the workspace; with
+    /// whether this request made it (`false`: an earlier one with the same
+    /// key did).
     ///
     /// # Errors
     /// `EntityNotFound` for a charge not of this workspace; `Message`, in
@@ -105,7 +107,7 @@ impl Model {
         charge_id: i64,
         new: &NewRefund,
         now: DateTime<FixedOffset>,
-    ) -> ModelResult<Self>
+    ) -> ModelResult<(Self, bool)>
     where
         D: ConnectionTrait + TransactionTrait,
     {
@@ -129,7 +131,7 @@ impl Model {
                     )));
                 }
                 if earlier.status != STATUS_PENDING {
-                    return Ok(earlier);
+                    return Ok((earlier, false));
                 }
                 earlier
             }
@@ -146,7 +148,7 @@ impl Model {
             .map_err(|e| ModelError::Any(Box::new(e)))?;
         match outcome {
             RefundOutcome::Succeeded { reference } => {
-                Self::settle(db, refund, &reference, now).await
+                Ok((Self::settle(db, refund, &reference, now).await?, true))
             }
             RefundOutcome::Failed { message, .. } => {
                 Self::give_back(db, refund, &message).await?;

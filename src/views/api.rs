@@ -277,8 +277,10 @@ impl Charge {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Invoice {
     pub id: Uuid,
-    /// gapless per workspace
+    /// gapless per workspace (invoices and credit notes share the sequence)
     pub number: String,
+    /// `invoice`, or `credit_note` for a refund (negative amounts)
+    pub kind: String,
     pub customer: Uuid,
     pub status: String,
     pub currency: String,
@@ -297,6 +299,7 @@ impl Invoice {
         Self {
             id: i.pid,
             number: i.number.clone(),
+            kind: i.kind.clone(),
             customer,
             status: i.status.clone(),
             currency: i.currency.clone(),

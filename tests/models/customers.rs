@@ -64,7 +64,10 @@ async fn invalid_fields_are_named_in_the_error_and_nothing_is_saved() {
     let err = customers::Model::create(&ctx.db, acme.id, &bad_country)
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("choose a country from the list"), "{err}");
+    assert!(
+        err.to_string().contains("choose a country from the list"),
+        "{err}"
+    );
     assert!(
         customers::Model::find_by_email(&ctx.db, acme.id, "x@example.com")
             .await

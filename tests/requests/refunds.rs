@@ -11,9 +11,12 @@ use portal::{
         refunds::{self, NewRefund},
     },
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder,
+};
 
-use crate::support;
+use crate::support::{self, mail};
 
 /// ada's newest paid charge at acme.
 async fn adas_paid_charge(ctx: &loco_rs::app::AppContext) -> charges::Model {
@@ -40,8 +43,14 @@ async fn reload(ctx: &loco_rs::app::AppContext, charge: &charges::Model) -> char
 async fn the_owner_refunds_part_then_the_rest_and_ada_sees_it() {
     let app = support::boot_with_demo().await;
     let ctx = &app.app_context;
-    let ada = support::customer(ctx, "acme", "ada@example.com").await;
     let charge = adas_paid_charge(ctx).await;
+    // ada's own mailbox for this test (parallel tests mail the demo's ada)
+    let inbox = mail::unique_address("ada-refund");
+    let mut ada = support::customer(ctx, "acme", "ada@example.com")
+        .await
+        .into_active_model();
+    ada.email = Set(inbox.clone());
+    let ada = ada.update(&ctx.db).await.unwrap();
     assert_eq!((charge.amount, charge.currency.as_str()), (2900, "USD"));
     let owner = app.server();
     support::console_sign_in(&owner, ctx, "owner@acme.test").await;
@@ -81,6 +90,15 @@ async fn the_owner_refunds_part_then_the_rest_and_ada_sees_it() {
             .await
             .unwrap(),
         1
+    );
+    // ada is told once, in her language, with the credit note
+    let told = mail::wait_for(&inbox, 1).await;
+    assert_eq!(told.subject, "Your refund from Acme Cloud: $10.00");
+    assert!(
+        told.text
+            .contains("we refunded $10.00 of your payment of $29.00 for"),
+        "{}",
+        told.text
     );
     let location = refund("10.00", "first").await;
     let notice = owner
@@ -142,6 +160,10 @@ async fn the_owner_refunds_part_then_the_rest_and_ada_sees_it() {
     support::sign_in(&customer, ctx, &ada).await;
     let billing = customer.get("/portal/acme/billing").await.text();
     assert!(billing.contains("Partly refunded"), "{billing}");
+    assert!(
+        told.text.contains(&note.number),
+        "the email names the credit note"
+    );
     assert!(billing.contains("$10.00 refunded"), "{billing}");
     let link = format!("/portal/acme/credit-notes/{}", note.pid);
     assert!(billing.contains(&link));
@@ -152,6 +174,13 @@ async fn the_owner_refunds_part_then_the_rest_and_ada_sees_it() {
     // the rest: the charge is refunded in full, and nothing more can be
     let rest = refund("19.00", "fourth").await;
     assert_eq!(rest.status_code(), StatusCode::SEE_OTHER, "{}", rest.text());
+    let told = mail::wait_for(&inbox, 2).await;
+    assert_eq!(told.subject, "Your refund from Acme Cloud: $19.00");
+    assert_eq!(
+        mail::all_to(&inbox).len(),
+        2,
+        "one email per refund, none for a repeat"
+    );
     let charge_now = reload(ctx, &charge).await;
     assert_eq!(
         (charge_now.amount_refunded, charge_now.status.as_str()),
@@ -228,7 +257,18 @@ async fn the_api_refunds_once_per_key_and_never_more_than_was_paid() {
     let first: serde_json::Value = first.json();
     assert_eq!(first["amount"], 500);
     assert_eq!(first["status"], "succeeded");
-    assert!(first["credit_note"].is_string());
+    let note: serde_json::Value = server
+        .get(&format!(
+            "/api/v1/invoices/{}",
+            first["credit_note"].as_str().expect("a credit note")
+        ))
+        .add_header("authorization", &auth)
+        .await
+        .json();
+    assert_eq!(
+        (note["kind"].as_str(), note["total"].as_i64()),
+        (Some("credit_note"), Some(-500))
+    );
     let replay: serde_json::Value = post(
         serde_json::json!({ "amount": 500, "reason": "duplicate" }),
         "k1",

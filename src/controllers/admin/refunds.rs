@@ -2,7 +2,6 @@
 //! amount (all that is left, or part), a reason, and a key minted with the
 //! form so a double click refunds once (`models::refunds`).
 use axum::http::StatusCode;
-use chrono::Utc;
 use loco_rs::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
@@ -11,7 +10,6 @@ use uuid::Uuid;
 use super::{customers::detail_page, session::Console};
 use crate::{
     access::Resource,
-    gateway,
     models::{
         audit_events::{self, Actor},
         charges,
@@ -80,12 +78,10 @@ pub async fn refund(
     } else {
         format!("console:{}", form.idempotency_key.trim())
     };
-    let gateway = gateway::from_context(&ctx)?;
-    let issued = refunds::Model::issue(
-        &ctx.db,
-        gateway.as_ref(),
-        console.workspace.id,
-        charge.id,
+    let issued = crate::decisions::refund(
+        &ctx,
+        &console.workspace,
+        &charge,
         &NewRefund {
             amount,
             reason: refunds::REASONS
@@ -94,11 +90,10 @@ pub async fn refund(
             idempotency_key: key,
             by_user: Some(console.user.id),
         },
-        Utc::now().fixed_offset(),
     )
     .await;
     match issued {
-        Ok(refund) => {
+        Ok((refund, _)) => {
             audit_events::Model::record(
                 &ctx.db,
                 console.workspace.id,

@@ -56,19 +56,16 @@ pub async fn refund_charge(
             || uuid::Uuid::new_v4().to_string(),
             |k| format!("api:{}", k.trim()),
         );
-    let gateway = crate::gateway::from_context(&ctx)?;
-    let refund = refunds::Model::issue(
-        &ctx.db,
-        gateway.as_ref(),
-        ws.id,
-        charge.id,
+    let (refund, credit_note) = crate::decisions::refund(
+        &ctx,
+        &ws,
+        &charge,
         &NewRefund {
             amount: request.amount,
             reason,
             idempotency_key: key,
             by_user: None,
         },
-        chrono::Utc::now().fixed_offset(),
     )
     .await
     .map_err(|err| match err {
@@ -81,14 +78,6 @@ pub async fn refund_charge(
         ModelError::Message(message) => invalid_field("amount", &message),
         err => err.into(),
     })?;
-    let credit_note = match refund.credit_note_id {
-        Some(id) => invoices::Entity::find_by_id(id)
-            .in_tenant(ws.id)
-            .one(&ctx.db)
-            .await?
-            .map(|i| i.pid),
-        None => None,
-    };
     format::json(Refund {
         id: refund.pid,
         charge: charge.pid,
@@ -96,7 +85,7 @@ pub async fn refund_charge(
         currency: refund.currency,
         reason: refund.reason,
         status: refund.status,
-        credit_note,
+        credit_note: credit_note.map(|n| n.pid),
         created_at: refund.created_at,
     })
 }

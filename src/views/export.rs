@@ -205,6 +205,8 @@ pub struct ChargeLine {
     amount: String,
     amount_minor: i64,
     currency: String,
+    /// what refunds returned of it (minor units)
+    refunded_minor: i64,
     status: String,
     failure_code: String,
     failure_message: Text,
@@ -222,6 +224,7 @@ impl Line for ChargeLine {
         "amount",
         "amount_minor",
         "currency",
+        "refunded_minor",
         "status",
         "failure_code",
         "failure_message",
@@ -245,6 +248,7 @@ impl ChargeLine {
             amount: c.money().decimal(),
             amount_minor: c.amount,
             currency: c.currency.clone(),
+            refunded_minor: c.amount_refunded,
             status: c.status.clone(),
             failure_code: c.failure_code.clone().unwrap_or_default(),
             failure_message: c.failure_message.as_ref().into(),
@@ -257,6 +261,8 @@ impl ChargeLine {
 #[derive(Debug, Serialize)]
 pub struct InvoiceLine {
     number: String,
+    /// `invoice`, or `credit_note` (a refund's, negative)
+    kind: String,
     id: Uuid,
     issued_at: String,
     customer_id: String,
@@ -273,6 +279,7 @@ pub struct InvoiceLine {
 impl Line for InvoiceLine {
     const COLUMNS: &'static [&'static str] = &[
         "number",
+        "kind",
         "id",
         "issued_at",
         "customer_id",
@@ -293,6 +300,7 @@ impl InvoiceLine {
         let decimal = |minor| Money::new(minor, &i.currency).decimal();
         Self {
             number: i.number.clone(),
+            kind: i.kind.clone(),
             id: i.pid,
             issued_at: maybe_time(i.issued_at),
             customer_id: customer.map(|p| p.pid.to_string()).unwrap_or_default(),

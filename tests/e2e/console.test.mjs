@@ -80,7 +80,7 @@ test('the owner downloads the failed charges as CSV', async () => {
   const chunks = [];
   for await (const chunk of await download.createReadStream()) chunks.push(chunk);
   const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n');
-  assert.equal(lines[0], 'id,created_at,customer_id,customer_email,description,amount,amount_minor,currency,status,failure_code,failure_message,paid_at,gateway_reference');
+  assert.equal(lines[0], 'id,created_at,customer_id,customer_email,description,amount,amount_minor,currency,refunded_minor,status,failure_code,failure_message,paid_at,gateway_reference');
   const rows = lines.slice(1);
   const shown = await owner.locator('tbody tr').count();
   assert.equal(rows.length, shown, 'the file holds the filtered list');

@@ -28,10 +28,10 @@ test('the owner refunds part of ada\'s payment and ada sees it with a credit not
   await audit(owner, 'a refund refused in the console');
 
   const again = owner.locator('form.refund').first();
-  await again.getByLabel(/^Amount/).fill('10.00');
+  await again.getByLabel(/^Amount/).fill('1.00');
   await again.getByLabel('Reason').selectOption({ label: 'Duplicate payment' });
   await again.getByRole('button', { name: /^Refund/ }).click();
-  const notice = owner.getByRole('status').filter({ hasText: 'Refunded $10.00.' });
+  const notice = owner.getByRole('status').filter({ hasText: 'Refunded $1.00.' });
   await notice.waitFor();
   const number = (await notice.textContent()).match(/Credit note (\S+) is issued/)[1];
   await audit(owner, 'a customer after a refund');
@@ -43,7 +43,7 @@ test('the owner refunds part of ada\'s payment and ada sees it with a credit not
   await ada.getByRole('link', { name: 'Billing history' }).click();
   await ada.getByRole('heading', { name: 'Billing history', level: 1 }).waitFor();
   const row = ada.getByRole('row').filter({ hasText: 'Partly refunded' });
-  await row.getByText('$10.00 refunded').waitFor();
+  await row.getByText('$1.00 refunded').waitFor();
   await audit(ada, 'billing history with a partial refund');
   const [download] = await Promise.all([
     ada.waitForEvent('download'),

@@ -67,6 +67,7 @@ async fn the_owner_downloads_each_list_with_its_filters() {
             .expect("every charge");
         assert_eq!(row["amount_minor"], charge.amount.to_string());
         assert_eq!(row["amount"], charge.money().decimal());
+        assert_eq!(row["refunded_minor"], charge.amount_refunded.to_string());
         assert_eq!(row["currency"], charge.currency);
         assert_eq!(row["status"], charge.status);
         assert!(row["customer_email"].ends_with("@example.com"));
@@ -127,6 +128,7 @@ async fn the_owner_downloads_each_list_with_its_filters() {
             .find(|r| r["number"] == invoice.number)
             .expect("every invoice");
         assert_eq!(row["total_minor"], invoice.total.to_string());
+        assert_eq!(row["kind"], invoice.kind);
     }
 }
 

@@ -58,15 +58,7 @@ pub async fn refund(
         chrono::Utc::now().fixed_offset(),
     )
     .await?;
-    let credit_note = match refund.credit_note_id {
-        Some(id) => {
-            invoices::Entity::find_by_id(id)
-                .in_tenant(workspace.id)
-                .one(&ctx.db)
-                .await?
-        }
-        None => None,
-    };
+    let credit_note = refund.credit_note(&ctx.db).await?;
     if made_now {
         let customer =
             customers::Model::find_in_workspace(&ctx.db, workspace.id, charge.customer_id).await?;

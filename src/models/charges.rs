@@ -290,6 +290,22 @@ impl Model {
         Money::new(self.amount, &self.currency)
     }
 
+    /// What refunds may still return: the rest of a paid charge, else 0.
+    #[must_use]
+    pub fn refundable(&self) -> i64 {
+        if self.status() == Some(Status::Paid) {
+            self.amount - self.amount_refunded
+        } else {
+            0
+        }
+    }
+
+    /// Paid, and a refund returned some of it but not all.
+    #[must_use]
+    pub fn is_partly_refunded(&self) -> bool {
+        self.status() == Some(Status::Paid) && self.amount_refunded > 0
+    }
+
     #[must_use]
     pub fn status(&self) -> Option<Status> {
         Status::parse(&self.status)

@@ -67,6 +67,23 @@ impl Model {
         Money::new(self.amount, &self.currency)
     }
 
+    /// The credit note issued for this refund (none until it went through).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn credit_note(
+        &self,
+        db: &impl ConnectionTrait,
+    ) -> ModelResult<Option<invoices::Model>> {
+        let Some(id) = self.credit_note_id else {
+            return Ok(None);
+        };
+        Ok(invoices::Entity::find_by_id(id)
+            .in_tenant(self.workspace_id)
+            .one(db)
+            .await?)
+    }
+
     /// The key the gateway sees: one per refund, whichever request asks.
     fn gateway_key(&self) -> String {
         format!("refund_{}", self.pid.simple())
@@ -186,7 +203,7 @@ impl Model {
                 },
             ));
         }
-        let left = charge.amount - charge.amount_refunded;
+        let left = charge.refundable();
         let too_much = || {
             refused(format!(
                 "a refund cannot be more than what is left of the payment ({})",

@@ -276,7 +276,7 @@ impl ChargeRow {
             date: locale::date(c.created_at, lang),
             description: c.description.clone(),
             amount: Money::new(c.amount, &c.currency).localized(lang),
-            status: if c.status() == Some(charges::Status::Paid) && c.amount_refunded > 0 {
+            status: if c.is_partly_refunded() {
                 "partly_refunded".to_string()
             } else {
                 c.status.clone()

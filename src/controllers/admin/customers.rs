@@ -210,11 +210,11 @@ pub(super) async fn detail_page(
         .charges
         .iter()
         .map(|c| {
-            let left = c.amount - c.amount_refunded;
+            let left = c.refundable();
             json!({ "pid": c.pid, "date": day(c.created_at), "description": c.description, "amount": money(c.amount, &c.currency),
                     "status": c.status, "failure": c.failure_message,
                     "refunded": (c.amount_refunded > 0).then(|| money(c.amount_refunded, &c.currency)),
-                    "refundable": c.status() == Some(charges::Status::Paid) && left > 0,
+                    "refundable": left > 0,
                     "left": Money::new(left, &c.currency).decimal(), "currency": c.currency })
         })
         .collect();
@@ -266,14 +266,7 @@ async fn refund_notice(
     else {
         return Ok(None);
     };
-    let credit_note = match refund.credit_note_id {
-        Some(id) => invoices::Entity::find_by_id(id)
-            .in_tenant(console.workspace.id)
-            .one(&ctx.db)
-            .await?
-            .map(|i| i.number),
-        None => None,
-    };
+    let credit_note = refund.credit_note(&ctx.db).await?.map(|i| i.number);
     Ok(Some(
         json!({ "amount": money(refund.amount, &refund.currency), "credit_note": credit_note }),
     ))

@@ -21,8 +21,9 @@ use crate::{
     controllers, demo, initializers,
     models::_entities::{
         api_keys, audit_events, charges, customer_sessions, customers, deferred_jobs, events,
-        invoices, mail_outbox, memberships, payment_methods, prices, products, sign_in_requests,
-        sign_in_tokens, subscriptions, users, webhook_deliveries, webhook_endpoints, workspaces,
+        invoices, mail_outbox, memberships, monthly_tallies, payment_methods, prices, products,
+        refunds, sign_in_requests, sign_in_tokens, subscription_tallies, subscriptions, users,
+        webhook_deliveries, webhook_endpoints, workspaces,
     },
     settings::Settings,
     tasks,
@@ -221,6 +222,7 @@ impl Hooks for App {
         truncate_table(&ctx.db, customer_sessions::Entity).await?;
         truncate_table(&ctx.db, sign_in_tokens::Entity).await?;
         truncate_table(&ctx.db, sign_in_requests::Entity).await?;
+        truncate_table(&ctx.db, refunds::Entity).await?;
         truncate_table(&ctx.db, invoices::Entity).await?;
         truncate_table(&ctx.db, charges::Entity).await?;
         truncate_table(&ctx.db, subscriptions::Entity).await?;
@@ -228,6 +230,9 @@ impl Hooks for App {
         truncate_table(&ctx.db, prices::Entity).await?;
         truncate_table(&ctx.db, products::Entity).await?;
         truncate_table(&ctx.db, customers::Entity).await?;
+        // the overview's tallies follow the rows above (database triggers)
+        truncate_table(&ctx.db, monthly_tallies::Entity).await?;
+        truncate_table(&ctx.db, subscription_tallies::Entity).await?;
         truncate_table(&ctx.db, api_keys::Entity).await?;
         truncate_table(&ctx.db, memberships::Entity).await?;
         truncate_table(&ctx.db, workspaces::Entity).await?;

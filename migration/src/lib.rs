@@ -31,6 +31,7 @@ mod m20261202_000026_subscription_decisions;
 mod m20261202_000027_plan_changes;
 mod m20261203_000028_view_as;
 mod m20261203_000029_refunds;
+mod m20261203_000030_tallies;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000027_plan_changes::Migration),
             Box::new(m20261203_000028_view_as::Migration),
             Box::new(m20261203_000029_refunds::Migration),
+            Box::new(m20261203_000030_tallies::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -29,6 +29,7 @@ pub mod gateway_charges;
 pub mod invoices;
 pub mod mail_outbox;
 pub mod memberships;
+pub mod overview;
 pub mod payment_methods;
 pub mod plan_changes;
 pub mod prices;

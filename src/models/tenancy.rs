@@ -33,6 +33,8 @@ workspace_owned!(
     api_keys,
     api_idempotency_keys,
     refunds,
+    subscription_tallies,
+    monthly_tallies,
 );
 
 /// Workspace-owned rows that also belong to one customer.

@@ -174,8 +174,8 @@ test('every page of the console', async () => {
   const context = await browser.newContext({ locale: 'en-US' });
   const page = await context.newPage();
   await consoleSignIn(page);
-  const shapes = await crawl(page, `${BASE}/admin/acme/settings`, '/admin/acme/', 'console', /\/portal-link$/);
-  for (const expected of ['/settings', '/plans', '/branding', '/customers', '/customers/{id}', '/subscriptions', '/charges',
+  const shapes = await crawl(page, `${BASE}/admin/acme`, '/admin/acme', 'console', /\/portal-link$/);
+  for (const expected of ['', '/settings', '/plans', '/branding', '/customers', '/customers/{id}', '/subscriptions', '/charges',
     '/team', '/api-keys', '/webhooks']) {
     assert.ok(shapes.includes(`/admin/acme${expected}`), `the crawl reached ${expected} (saw ${shapes.join(', ')})`);
   }

@@ -336,7 +336,7 @@ async fn a_forgotten_password_is_reset_by_emailed_link() {
         ])
         .await;
     signed_in.assert_status(StatusCode::SEE_OTHER);
-    assert_eq!(signed_in.header("location"), "/admin/acme/settings");
+    assert_eq!(signed_in.header("location"), "/admin/acme");
 }
 
 #[tokio::test]

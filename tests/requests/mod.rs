@@ -9,6 +9,7 @@ mod hardening;
 mod invoices;
 mod isolation;
 mod matrix;
+mod overview;
 mod pages;
 mod payment_methods;
 mod plan_changes;

@@ -225,6 +225,14 @@ merchant-charge-paid = Bezahlt
 merchant-charge-failed = Fehlgeschlagen
 merchant-charge-refunded = Erstattet
 
+merchant-cancel-reason-too_expensive = Zu teuer
+merchant-cancel-reason-missing_features = Fehlende Funktionen
+merchant-cancel-reason-switched_service = Zu einem anderen Anbieter gewechselt
+merchant-cancel-reason-not_using = Zu selten genutzt
+merchant-cancel-reason-temporary = Nur vorübergehend gebraucht
+merchant-cancel-reason-other = Ein anderer Grund
+merchant-cancel-reason-unstated = Kein Grund angegeben
+
 payment-failed = Die Zahlung über { $amount } vom { $date } ist fehlgeschlagen.
 fix-payment = Zahlung nachholen
 fix-payment-support = Um sie zu bezahlen, schreiben Sie an

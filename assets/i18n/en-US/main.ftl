@@ -225,6 +225,15 @@ merchant-charge-paid = Paid
 merchant-charge-failed = Failed
 merchant-charge-refunded = Refunded
 
+## Console: why a subscription ended, as merchants read it
+merchant-cancel-reason-too_expensive = Too expensive
+merchant-cancel-reason-missing_features = Missing features
+merchant-cancel-reason-switched_service = Switched to another service
+merchant-cancel-reason-not_using = Not using it enough
+merchant-cancel-reason-temporary = Only needed it for a while
+merchant-cancel-reason-other = Another reason
+merchant-cancel-reason-unstated = No reason given
+
 payment-failed = The payment of { $amount } on { $date } failed.
 fix-payment = Fix payment
 fix-payment-support = To pay it, write to

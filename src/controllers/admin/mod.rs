@@ -7,6 +7,7 @@ mod api_keys;
 mod branding;
 mod customers;
 mod export;
+mod overview;
 mod plans;
 mod refunds;
 mod session;
@@ -30,7 +31,7 @@ pub fn routes() -> Routes {
             get(sign_in::reset_page).post(sign_in::reset),
         )
         .add("/workspaces", get(sign_in::no_workspace))
-        .add("/{slug}", get(settings::home))
+        .add("/{slug}", get(overview::page))
         .add("/{slug}/settings", get(settings::page).post(settings::save))
         .add("/{slug}/plans", get(plans::page).post(plans::save))
         .add("/{slug}/branding", get(branding::page).post(branding::save))

@@ -196,6 +196,7 @@ impl Console {
         }
         let slug = &self.workspace.slug;
         let nav: Vec<_> = [
+            ("", "Overview"),
             ("settings", "Portal settings"),
             ("plans", "Plans"),
             ("branding", "Branding"),
@@ -208,7 +209,8 @@ impl Console {
         ]
         .into_iter()
         .map(|(path, label)| {
-            json!({ "href": format!("/admin/{slug}/{path}"), "label": label, "current": path == current })
+            let href = if path.is_empty() { format!("/admin/{slug}") } else { format!("/admin/{slug}/{path}") };
+            json!({ "href": href, "label": label, "current": path == current || (path.is_empty() && current == "overview") })
         })
         .collect();
         Ok(json!({

@@ -95,12 +95,6 @@ async fn render(
         .view(v, "admin/settings.html", data)
 }
 
-/// `/admin/{slug}`: the console opens on the portal settings.
-#[debug_handler]
-pub async fn home(State(_ctx): State<AppContext>, console: Console) -> Result<Response> {
-    format::render().redirect(&format!("/admin/{}/settings", console.workspace.slug))
-}
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct SavedQuery {

@@ -172,7 +172,7 @@ pub async fn submit(
         .first()
     {
         Some(m) => format!(
-            "/admin/{}/settings",
+            "/admin/{}",
             workspaces::Model::find_by_id(&ctx.db, m.workspace_id)
                 .await?
                 .slug
@@ -222,7 +222,7 @@ pub async fn no_workspace(
         let slug = workspaces::Model::find_by_id(&ctx.db, m.workspace_id)
             .await?
             .slug;
-        return format::render().redirect(&format!("/admin/{slug}/settings"));
+        return format::render().redirect(&format!("/admin/{slug}"));
     }
     format::render().view(
         &v,

@@ -126,6 +126,21 @@ fn nice_step(span: i64, currency: &str) -> i64 {
     }
 }
 
+/// `$60.00` as `$60` (an en-US amount whose minor units are zero).
+fn whole_units(amount: String, currency: &str) -> String {
+    let digits = minor_unit_digits(currency) as usize;
+    if digits == 0 {
+        return amount;
+    }
+    let zeros = format!(".{}", "0".repeat(digits));
+    match amount.find(&zeros) {
+        Some(at) if !amount[at + zeros.len()..].starts_with(|c: char| c.is_ascii_digit()) => {
+            format!("{}{}", &amount[..at], &amount[at + zeros.len()..])
+        }
+        _ => amount,
+    }
+}
+
 fn chart(series: &RevenueSeries) -> RevenueChart {
     let currency = series.currency.as_str();
     let nets: Vec<i64> = series.months.iter().map(|m| m.net()).collect();
@@ -144,7 +159,8 @@ fn chart(series: &RevenueSeries) -> RevenueChart {
         .take_while(|v| *v <= top)
         .map(|v| Tick {
             y: round(y(v)),
-            label: money(v),
+            // steps are whole units: "$60", not "$60.00", to fit a phone
+            label: whole_units(money(v), currency),
         })
         .collect();
     #[allow(clippy::cast_precision_loss)]
@@ -269,6 +285,10 @@ mod tests {
         assert_eq!(down.month, "December 2026");
         assert_eq!(down.net, "-€10.00");
         assert_eq!(c.total, "€30.00");
-        assert!(c.ticks.iter().any(|t| t.label == "€0.00"));
+        assert!(c.ticks.iter().any(|t| t.label == "€0"));
+        assert!(c.ticks.iter().any(|t| t.label == "€40"));
+        assert_eq!(whole_units("1,200.00 CHF".into(), "CHF"), "1,200 CHF");
+        assert_eq!(whole_units("¥1,200".into(), "JPY"), "¥1,200");
+        assert_eq!(whole_units("$10.50".into(), "USD"), "$10.50");
     }
 }

@@ -29,6 +29,8 @@ test('the owner switches Payment methods off and on for customers', async () => 
   await owner.getByText('That email and password do not match.').waitFor();
   await owner.getByLabel('Password').fill(consolePassword());
   await owner.getByRole('button', { name: /Sign in/ }).click();
+  await owner.getByRole('heading', { name: 'Overview', exact: true }).waitFor();
+  await owner.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Portal settings', exact: true }).click();
   await owner.getByRole('heading', { name: 'Portal settings' }).waitFor();
   await audit(owner, 'the portal settings');
 
@@ -61,6 +63,31 @@ test('the owner switches Payment methods off and on for customers', async () => 
   await ada.getByRole('link', { name: 'Payment methods' }).waitFor();
   await customerContext.close();
   await consoleContext.close();
+});
+
+test('the owner reads the overview: figures, a revenue chart and its table, reasons', async () => {
+  const context = await browser.newContext();
+  const owner = await context.newPage();
+  await consoleSignIn(owner, 'owner@acme.test');
+  // the console opens on it
+  assert.match(new URL(owner.url()).pathname, /^\/admin\/acme$/);
+  const mrr = owner.getByRole('listitem').filter({ has: owner.getByRole('heading', { name: 'Monthly recurring revenue' }) });
+  assert.match(await mrr.locator('.figure').first().textContent(), /^[$€£]?[\d,.]+/);
+  await owner.getByText(/^\d+ active$/).waitFor();
+  await owner.getByRole('heading', { name: 'Failed payments recovered' }).waitFor();
+  // each chart is an image named by its caption, with its numbers a keypress away
+  const chart = owner.getByRole('img', { name: /^Net revenue in [A-Z]{3}, last twelve months/ }).first();
+  await chart.waitFor();
+  assert.equal(await owner.locator('figure.chart svg rect.bar').count() % 12, 0, 'twelve months a chart');
+  const summary = owner.locator('details.chart-data summary').first();
+  await summary.focus();
+  await owner.keyboard.press('Enter');
+  const table = owner.getByRole('table', { name: /^Revenue in [A-Z]{3} by month$/ }).first();
+  await table.waitFor();
+  assert.equal(await table.locator('tbody tr').count(), 12);
+  await owner.getByRole('heading', { name: 'Why customers cancelled' }).waitFor();
+  await audit(owner, 'the overview, its table open');
+  await context.close();
 });
 
 test('the owner downloads the failed charges as CSV', async () => {

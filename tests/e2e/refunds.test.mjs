@@ -9,10 +9,20 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
+/** This month's refunds in USD, in cents, from the overview's table. */
+async function refundedThisMonth(owner) {
+  await owner.goto(`${BASE}/admin/acme`);
+  await owner.getByText('Revenue in USD as a table').click();
+  const row = owner.getByRole('table', { name: 'Revenue in USD by month' }).locator('tbody tr').last();
+  const cell = await row.locator('td').nth(1).textContent();
+  return Math.round(Number(cell.replace(/[^\d.-]/g, '')) * 100);
+}
+
 test('the owner refunds part of ada\'s payment and ada sees it with a credit note', async () => {
   const consoleContext = await browser.newContext();
   const owner = await consoleContext.newPage();
   await consoleSignIn(owner, 'owner@acme.test');
+  const refundedBefore = await refundedThisMonth(owner);
   await owner.goto(`${BASE}/admin/acme/customers?q=ada%40example.com`);
   // (her name may have changed in an earlier journey: find her by email)
   await owner.getByRole('row').filter({ hasText: 'ada@example.com' }).getByRole('link').click();
@@ -36,6 +46,9 @@ test('the owner refunds part of ada\'s payment and ada sees it with a credit not
   const number = (await notice.textContent()).match(/Credit note (\S+) is issued/)[1];
   await audit(owner, 'a customer after a refund');
   await owner.getByRole('link', { name: `Credit note ${number} (PDF)` }).waitFor();
+  // the overview counts it at once, in this month's refunds
+  assert.equal(await refundedThisMonth(owner), refundedBefore + 100);
+  await audit(owner, 'the overview after a refund');
 
   const customerContext = await browser.newContext({ acceptDownloads: true });
   const ada = await customerContext.newPage();

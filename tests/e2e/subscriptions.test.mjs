@@ -17,6 +17,7 @@ test('the owner switches Pause and Switch plan on; ada pauses her subscription a
   const context = await browser.newContext();
   const owner = await context.newPage();
   await consoleSignIn(owner);
+  await owner.goto(`${BASE}/admin/acme/settings`);
   for (const label of ['Pause a subscription (from the end of the paid period)', 'Switch to another plan marked as switchable']) {
     await owner.getByLabel(label).check();
   }

@@ -219,7 +219,7 @@ export async function consoleSignIn(page, email = 'owner@acme.test') {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(consolePassword());
   await page.getByRole('button', { name: /Sign in/ }).click();
-  await page.getByRole('heading', { name: 'Portal settings' }).waitFor();
+  await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor();
 }
 
 async function openCustomerInConsole(page, email) {

@@ -144,6 +144,7 @@ test('every page of the portal, in English and in German', async () => {
   const page = await context.newPage();
   // every decision page is reachable: pause and plan changes on
   await consoleSignIn(page);
+  await page.goto(`${BASE}/admin/acme/settings`);
   for (const label of ['Pause a subscription (from the end of the paid period)', 'Switch to another plan marked as switchable']) {
     await page.getByLabel(label).check();
   }

@@ -413,7 +413,7 @@ async fn every_figure_matches_the_hand_count() {
         "<p>2 cancelled</p>".to_string(),
         r#"<p class="figure">33%</p>"#.to_string(),
         format!(
-            "1 of 3 renewals due since {} that failed",
+            "Renewals due since {} that failed: 3; paid later: 1.",
             in_month(2).format("%B %Y")
         ),
         "Net revenue in EUR, last twelve months: €155.00".to_string(),
@@ -422,7 +422,7 @@ async fn every_figure_matches_the_hand_count() {
         ),
         format!(r#"<th scope="row">{last_month}</th><td>€50.00</td><td>€0.00</td><td>€50.00</td>"#),
         "Net revenue in USD, last twelve months: $20.00".to_string(),
-        "Reasons given by the 3 subscriptions that ended in the last twelve months".to_string(),
+        "Subscriptions that ended in the last twelve months: 3.".to_string(),
         r#"<th scope="row">Too expensive</th><td>2</td>"#.to_string(),
         r#"<th scope="row">No reason given</th><td>1</td>"#.to_string(),
     ] {
@@ -510,8 +510,12 @@ async fn the_tallies_of_rows_written_before_them_are_counted_when_they_arrive() 
     let now = Utc::now().fixed_offset();
     let acme = support::workspace(ctx, "acme").await;
     let kept = (
-        Overview::for_workspace(&ctx.db, shop.ws.id, now).await.unwrap(),
-        Overview::for_workspace(&ctx.db, acme.id, now).await.unwrap(),
+        Overview::for_workspace(&ctx.db, shop.ws.id, now)
+            .await
+            .unwrap(),
+        Overview::for_workspace(&ctx.db, acme.id, now)
+            .await
+            .unwrap(),
     );
     // an installation upgrading to the tallies: the migration counts what is there
     migration::Migrator::down(&ctx.db, Some(1)).await.unwrap();

@@ -141,6 +141,25 @@ impl Model {
             .ok_or(ModelError::EntityNotFound)
     }
 
+    /// A product's prices: those offered first, then by amount.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn for_product(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        product_id: i64,
+    ) -> ModelResult<Vec<Self>> {
+        Ok(Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::ProductId.eq(product_id))
+            .order_by_desc(Column::Active)
+            .order_by_asc(Column::UnitAmount)
+            .order_by_asc(Column::Id)
+            .all(db)
+            .await?)
+    }
+
     /// Prices by id with their products, for listing subscriptions.
     ///
     /// # Errors
@@ -186,6 +205,92 @@ impl Model {
         price.customer_switchable = Set(customer_switchable);
         price.min_quantity = Set(min_quantity);
         price.max_quantity = Set(max_quantity);
+        Ok(price.update(db).await?)
+    }
+
+    /// How many subscriptions pay this price, or will from their next period.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn subscriptions_using(&self, db: &impl ConnectionTrait) -> ModelResult<u64> {
+        use super::subscriptions;
+        Ok(subscriptions::Entity::find()
+            .in_tenant(self.workspace_id)
+            .filter(
+                sea_orm::Condition::any()
+                    .add(subscriptions::Column::PriceId.eq(self.id))
+                    .add(subscriptions::Column::ScheduledPriceId.eq(self.id)),
+            )
+            .count(db)
+            .await?)
+    }
+
+    /// Changes a price: its nickname and trial (for subscriptions started
+    /// from now on) always; its amount, currency and cycle only while no
+    /// subscription uses it, because customers agreed to those: a used price
+    /// is replaced by a new one instead.
+    ///
+    /// # Errors
+    /// A validation error naming the field (`unit_amount` when the price is
+    /// in use and its terms would change); a database error.
+    pub async fn revise(self, db: &impl ConnectionTrait, terms: &NewPrice) -> ModelResult<Self> {
+        let changes_terms = (
+            self.unit_amount,
+            self.currency.as_str(),
+            self.interval.as_str(),
+            self.interval_count,
+        ) != (
+            terms.unit_amount,
+            terms.currency.as_str(),
+            terms.interval.as_str(),
+            terms.interval_count,
+        );
+        if changes_terms {
+            let using = self.subscriptions_using(db).await?;
+            if using > 0 {
+                return Err(super::field_error(
+                    "unit_amount",
+                    &format!(
+                        "{using} subscription(s) pay this price, so its amount and cycle stay as agreed. Add a new price and archive this one."
+                    ),
+                ));
+            }
+        }
+        let mut price = self.into_active_model();
+        price.nickname = Set(terms
+            .nickname
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string));
+        price.trial_days = Set(terms.trial_days);
+        if changes_terms {
+            price.unit_amount = Set(terms.unit_amount);
+            price.currency = Set(terms.currency.to_uppercase());
+            price.interval = Set(terms.interval.clone());
+            price.interval_count = Set(terms.interval_count);
+        }
+        Ok(price.update(db).await?)
+    }
+
+    /// Archives the price (nobody can start or switch to it; subscriptions
+    /// on it go on) or offers it again.
+    ///
+    /// # Errors
+    /// `Message` when restoring a price of an archived product; a database
+    /// error.
+    pub async fn set_active(self, db: &impl ConnectionTrait, active: bool) -> ModelResult<Self> {
+        if active
+            && !super::products::Model::find_in_workspace(db, self.workspace_id, self.product_id)
+                .await?
+                .active
+        {
+            return Err(ModelError::Message(
+                "Its product is archived: restore the product first.".into(),
+            ));
+        }
+        let mut price = self.into_active_model();
+        price.active = Set(active);
         Ok(price.update(db).await?)
     }
 

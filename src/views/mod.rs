@@ -1,4 +1,5 @@
 pub mod api;
+pub mod console;
 pub mod export;
 pub mod overview;
 pub mod portal;

@@ -90,6 +90,41 @@ test('the owner reads the overview: figures, a revenue chart and its table, reas
   await context.close();
 });
 
+test('the owner adds a product and its price to the catalog, a mistake first', async () => {
+  const context = await browser.newContext();
+  const owner = await context.newPage();
+  await consoleSignIn(owner, 'owner@acme.test');
+  await owner.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Catalog', exact: true }).click();
+  await owner.getByRole('heading', { name: 'Catalog', level: 1 }).waitFor();
+  await audit(owner, 'the catalog');
+  await owner.getByLabel('Name', { exact: true }).fill('Priority support');
+  await owner.getByLabel('Description (optional)').fill('Answers within four hours');
+  await owner.getByRole('button', { name: 'Add product' }).click();
+  await owner.getByRole('status').getByText('The product is added.').waitFor();
+  await owner.getByRole('heading', { name: 'Priority support', level: 1 }).waitFor();
+
+  // a mistake: the amount has too many decimals, and the form keeps it
+  await owner.getByLabel('Amount').fill('49.999');
+  await owner.getByLabel('Currency').fill('EUR');
+  await owner.getByLabel('Billed every').selectOption({ label: 'Month' });
+  await owner.getByRole('button', { name: 'Add price' }).click();
+  await owner.getByRole('alert').getByText('The price was not added').waitFor();
+  await owner.getByText('Enter the amount in EUR with a point for decimals, such as 19.00.').waitFor();
+  assert.equal(await owner.getByLabel('Amount').getAttribute('aria-invalid'), 'true');
+  await audit(owner, 'a price refused in the catalog');
+  await owner.getByLabel('Amount').fill('49.00');
+  await owner.getByLabel('Free trial (days)').fill('7');
+  await owner.getByRole('button', { name: 'Add price' }).click();
+  await owner.getByRole('status').getByText('The price is added.').waitFor();
+  const row = owner.getByRole('row').filter({ hasText: '€49.00 monthly' });
+  await row.getByText('7 days').waitFor();
+  await audit(owner, 'a product with its price');
+  await row.getByRole('link', { name: '€49.00 monthly' }).click();
+  await owner.getByRole('heading', { name: 'Priority support: €49.00 monthly' }).waitFor();
+  await audit(owner, 'a price in the catalog');
+  await context.close();
+});
+
 test('the owner downloads the failed charges as CSV', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const owner = await context.newPage();

@@ -176,7 +176,7 @@ test('every page of the console', async () => {
   const page = await context.newPage();
   await consoleSignIn(page);
   const shapes = await crawl(page, `${BASE}/admin/acme`, '/admin/acme', 'console', /\/portal-link$/);
-  for (const expected of ['', '/settings', '/plans', '/branding', '/customers', '/customers/{id}', '/subscriptions', '/charges',
+  for (const expected of ['', '/settings', '/catalog', '/catalog/products/{id}', '/catalog/prices/{id}', '/plans', '/branding', '/customers', '/customers/{id}', '/subscriptions', '/charges',
     '/team', '/api-keys', '/webhooks']) {
     assert.ok(shapes.includes(`/admin/acme${expected}`), `the crawl reached ${expected} (saw ${shapes.join(', ')})`);
   }

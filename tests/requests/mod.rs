@@ -1,6 +1,7 @@
 mod api;
 mod billing;
 mod cancellation;
+mod catalog;
 mod console;
 mod emails;
 mod export;

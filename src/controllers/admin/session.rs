@@ -198,6 +198,7 @@ impl Console {
         let nav: Vec<_> = [
             ("", "Overview"),
             ("settings", "Portal settings"),
+            ("catalog", "Catalog"),
             ("plans", "Plans"),
             ("branding", "Branding"),
             ("customers", "Customers"),

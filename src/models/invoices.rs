@@ -309,6 +309,25 @@ impl Model {
         Ok(query.order_by_desc(Column::Id).limit(limit).all(db).await?)
     }
 
+    /// A customer's newest invoices and credit notes (their console page).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn newest_for_customer(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        customer_id: i64,
+        limit: u64,
+    ) -> ModelResult<Vec<Self>> {
+        Ok(Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::CustomerId.eq(customer_id))
+            .order_by_desc(Column::Id)
+            .limit(limit)
+            .all(db)
+            .await?)
+    }
+
     /// # Errors
     /// `EntityNotFound` unless the invoice is this customer's in this workspace.
     pub async fn find_for_customer(

@@ -1,9 +1,311 @@
 //! What console templates see: typed rows and form fields, never entities.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use crate::models::{prices, products};
+use crate::models::{
+    charges, customers, invoices,
+    money::Money,
+    payment_methods, plan_changes, prices, products,
+    subscriptions::{self, Status},
+};
+
+/// The console is in English until it joins Fluent.
+const LANG: &str = "en-US";
+
+fn money(amount: i64, currency: &str) -> String {
+    Money::new(amount, currency).localized(LANG)
+}
+
+fn day(at: DateTime<FixedOffset>) -> String {
+    crate::locale::date(at, LANG)
+}
+
+/// The console's one keyset pager: a list's rows are found after a cursor
+/// (an id, or a date and id), one more than a page is asked for, and the
+/// link to the next page starts after the last row shown.
+#[derive(Debug, Serialize)]
+pub struct Pager {
+    pub next_href: Option<String>,
+}
+
+impl Pager {
+    /// Keeps `per_page` of `rows` (found with one more) and links past the
+    /// last one kept when there was more; `href` makes the link from a row.
+    pub fn split<T>(
+        mut rows: Vec<T>,
+        per_page: usize,
+        href: impl Fn(&T) -> String,
+    ) -> (Vec<T>, Self) {
+        let more = rows.len() > per_page;
+        rows.truncate(per_page);
+        let next_href = if more { rows.last().map(href) } else { None };
+        (rows, Self { next_href })
+    }
+
+    /// For a finder that says itself where the next page starts.
+    pub fn after(next: Option<String>, href: impl Fn(&str) -> String) -> Self {
+        Self {
+            next_href: next.as_deref().map(href),
+        }
+    }
+}
+
+/// Percent-encodes a value for a link's query string.
+#[must_use]
+pub fn query_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A customer named in a row of another list.
+#[derive(Debug, Serialize)]
+pub struct Person {
+    pub pid: String,
+    pub email: String,
+}
+
+impl Person {
+    fn in_(people: &HashMap<i64, customers::Model>, id: i64) -> Option<Self> {
+        people.get(&id).map(|c| Self {
+            pid: c.pid.to_string(),
+            email: c.email.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CustomerRow {
+    pub pid: String,
+    pub name: String,
+    pub email: String,
+    pub since: String,
+}
+
+impl From<&customers::Model> for CustomerRow {
+    fn from(c: &customers::Model) -> Self {
+        Self {
+            pid: c.pid.to_string(),
+            name: c.name.clone(),
+            email: c.email.clone(),
+            since: day(c.created_at),
+        }
+    }
+}
+
+/// A row of the console's subscriptions list.
+#[derive(Debug, Serialize)]
+pub struct SubscriptionListRow {
+    pub customer: Option<Person>,
+    pub product: Option<String>,
+    pub status: String,
+    pub quantity: i32,
+    pub renews: Option<String>,
+}
+
+impl SubscriptionListRow {
+    #[must_use]
+    pub fn new(
+        s: &subscriptions::Model,
+        people: &HashMap<i64, customers::Model>,
+        plans: &HashMap<i64, (prices::Model, products::Model)>,
+    ) -> Self {
+        Self {
+            customer: Person::in_(people, s.customer_id),
+            product: plans.get(&s.price_id).map(|(_, p)| p.name.clone()),
+            status: s.status.clone(),
+            quantity: s.quantity,
+            renews: s.next_renewal_at.map(day),
+        }
+    }
+}
+
+/// A row of the console's charges list.
+#[derive(Debug, Serialize)]
+pub struct ChargeListRow {
+    pub customer: Option<Person>,
+    pub date: String,
+    pub description: String,
+    pub amount: String,
+    pub status: String,
+    pub failure: Option<String>,
+}
+
+impl ChargeListRow {
+    #[must_use]
+    pub fn new(c: &charges::Model, people: &HashMap<i64, customers::Model>) -> Self {
+        Self {
+            customer: Person::in_(people, c.customer_id),
+            date: day(c.created_at),
+            description: c.description.clone(),
+            amount: money(c.amount, &c.currency),
+            status: c.status.clone(),
+            failure: c.failure_message.clone(),
+        }
+    }
+}
+
+/// The customer at the top of their console page.
+#[derive(Debug, Serialize)]
+pub struct CustomerCard {
+    pub pid: String,
+    pub name: String,
+    pub email: String,
+    pub address: Vec<String>,
+    pub marketing: bool,
+    pub locale: Option<String>,
+}
+
+impl From<&customers::Model> for CustomerCard {
+    fn from(c: &customers::Model) -> Self {
+        Self {
+            pid: c.pid.to_string(),
+            name: c.name.clone(),
+            email: c.email.clone(),
+            address: c.address_lines(),
+            marketing: c.marketing_opt_in,
+            locale: c.locale.clone(),
+        }
+    }
+}
+
+/// One of the customer's subscriptions, with what a merchant may do to it.
+#[derive(Debug, Serialize)]
+pub struct CustomerSubscriptionRow {
+    pub pid: String,
+    pub product: String,
+    pub price: String,
+    pub quantity: i32,
+    pub status: String,
+    pub renews: Option<String>,
+    pub cancels_on: Option<String>,
+    pub cancellable: bool,
+    pub schedulable: bool,
+    pub schedule: super::portal::Schedule,
+    pub resumable: bool,
+    pub pausable: bool,
+    pub changeable: bool,
+}
+
+impl CustomerSubscriptionRow {
+    /// `plans` holds the price and any scheduled price of `s`.
+    #[must_use]
+    pub fn new(
+        s: &subscriptions::Model,
+        plans: &HashMap<i64, (prices::Model, products::Model)>,
+    ) -> Self {
+        let (price, product) = plans
+            .get(&s.price_id)
+            .map_or_else(Default::default, |(p, pr)| {
+                (
+                    format!(
+                        "{} {}",
+                        money(p.unit_amount, &p.currency),
+                        p.interval_words()
+                    ),
+                    pr.name.clone(),
+                )
+            });
+        Self {
+            pid: s.pid.to_string(),
+            product,
+            price,
+            quantity: s.quantity,
+            status: s.status.clone(),
+            renews: s.next_renewal_at.map(day),
+            cancels_on: s.cancel_at_period_end.then(|| day(s.current_period_end)),
+            cancellable: s.is_cancellable() && !s.cancel_at_period_end,
+            schedulable: s.status() != Some(Status::PastDue),
+            schedule: super::portal::Schedule::of(s, plans, LANG),
+            resumable: s.has_scheduled_change() || s.status() == Some(Status::Paused),
+            pausable: s.status() == Some(Status::Active) && !s.has_scheduled_change(),
+            changeable: plan_changes::check_changeable(s).is_ok(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct PaymentMethodRow {
+    pub label: String,
+    pub default: bool,
+}
+
+impl PaymentMethodRow {
+    #[must_use]
+    pub fn new(m: &payment_methods::Model, customer: &customers::Model) -> Self {
+        let label = match (m.exp_month, m.exp_year) {
+            (Some(month), Some(year)) => format!("{} (expires {month:02}/{year})", m.label()),
+            _ => m.label(),
+        };
+        Self {
+            label,
+            default: customer.default_payment_method_id == Some(m.id),
+        }
+    }
+}
+
+/// One of the customer's charges, with what is left to refund of it.
+#[derive(Debug, Serialize)]
+pub struct CustomerChargeRow {
+    pub pid: String,
+    pub date: String,
+    pub description: String,
+    pub amount: String,
+    pub status: String,
+    pub failure: Option<String>,
+    pub refunded: Option<String>,
+    pub refundable: bool,
+    /// what is left, in major units for the refund form's field
+    pub left: String,
+    pub currency: String,
+}
+
+impl From<&charges::Model> for CustomerChargeRow {
+    fn from(c: &charges::Model) -> Self {
+        let left = c.refundable();
+        Self {
+            pid: c.pid.to_string(),
+            date: day(c.created_at),
+            description: c.description.clone(),
+            amount: money(c.amount, &c.currency),
+            status: c.status.clone(),
+            failure: c.failure_message.clone(),
+            refunded: (c.amount_refunded > 0).then(|| money(c.amount_refunded, &c.currency)),
+            refundable: left > 0,
+            left: Money::new(left, &c.currency).decimal(),
+            currency: c.currency.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct InvoiceRow {
+    pub pid: String,
+    pub number: String,
+    pub credit_note: bool,
+    pub total: String,
+    pub issued: Option<String>,
+}
+
+impl From<&invoices::Model> for InvoiceRow {
+    fn from(i: &invoices::Model) -> Self {
+        Self {
+            pid: i.pid.to_string(),
+            number: i.number.clone(),
+            credit_note: i.is_credit_note(),
+            total: money(i.total, &i.currency),
+            issued: i.issued_at.map(day),
+        }
+    }
+}
 
 /// One labelled field of a console form (`admin/_field.html`), its hint and
 /// error tied to it for screen readers.

@@ -1243,3 +1243,105 @@ async fn viewing_the_portal_as_a_customer_is_read_only_and_says_so() {
     let profile = customer.get("/portal/acme/profile").await.text();
     assert!(profile.contains(r#"<button type="submit">Save changes</button>"#));
 }
+
+/// The `href` of the link named `name` on `html`, unescaped.
+fn link_named(html: &str, name: &str) -> Option<String> {
+    let end = html.find(&format!("\">{name}</a>"))?;
+    let start = html[..end].rfind("href=\"")? + 6;
+    Some(html[start..end].replace("&amp;", "&"))
+}
+
+#[tokio::test]
+async fn long_lists_page_on_from_the_last_row_shown_with_their_filter() {
+    use portal::models::{charges, customers};
+    use sea_orm::ActiveValue::Set;
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let acme = support::workspace(ctx, "acme").await;
+    let now = support::now();
+    let rows: Vec<customers::ActiveModel> = (0..60)
+        .map(|i| customers::ActiveModel {
+            pid: Set(uuid::Uuid::new_v4()),
+            email: Set(format!("page{i:02}@example.com")),
+            name: Set(format!("Paged {i:02}")),
+            workspace_id: Set(acme.id),
+            marketing_opt_in: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    customers::Entity::insert_many(rows)
+        .exec(&ctx.db)
+        .await
+        .unwrap();
+    let paged = customers::Entity::find()
+        .filter(customers::Column::Email.starts_with("page"))
+        .all(&ctx.db)
+        .await
+        .unwrap();
+    // 60 failed charges, a minute apart, for the charges list's date cursor
+    let failed: Vec<charges::ActiveModel> = paged
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let at = now - chrono::Duration::minutes(i as i64);
+            charges::ActiveModel {
+                pid: Set(uuid::Uuid::new_v4()),
+                created_at: Set(at),
+                updated_at: Set(at),
+                amount: Set(100),
+                currency: Set("USD".into()),
+                status: Set("failed".into()),
+                description: Set(format!("Paged charge {i:02}")),
+                attempt: Set(1),
+                idempotency_key: Set(format!("paged:{i}")),
+                amount_refunded: Set(0),
+                workspace_id: Set(acme.id),
+                customer_id: Set(c.id),
+                ..Default::default()
+            }
+        })
+        .collect();
+    charges::Entity::insert_many(failed)
+        .exec(&ctx.db)
+        .await
+        .unwrap();
+
+    let owner = app.server();
+    support::console_sign_in(&owner, ctx, "owner@acme.test").await;
+    // customers matching a search: 50, then the other 10, none twice
+    let first = owner.get("/admin/acme/customers?q=paged").await.text();
+    let more = link_named(&first, "More customers").expect("a link to more customers");
+    assert!(
+        more.starts_with("/admin/acme/customers?q=paged&after="),
+        "{more}"
+    );
+    let second = owner.get(&more).await.text();
+    assert!(
+        link_named(&second, "More customers").is_none(),
+        "the last page"
+    );
+    for i in 0..60 {
+        let name = format!("Paged {i:02}</a>");
+        let seen = usize::from(first.contains(&name)) + usize::from(second.contains(&name));
+        assert_eq!(seen, 1, "{name} once across the pages");
+    }
+    // failed charges: 50 newest, then older ones, the filter kept
+    let first = owner.get("/admin/acme/charges?status=failed").await.text();
+    let older = link_named(&first, "Older charges").expect("a link to older charges");
+    assert!(
+        older.starts_with("/admin/acme/charges?status=failed&after="),
+        "{older}"
+    );
+    let second = owner.get(&older).await.text();
+    for i in 0..60 {
+        let name = format!("Paged charge {i:02}<");
+        let seen = usize::from(first.contains(&name)) + usize::from(second.contains(&name));
+        assert_eq!(seen, 1, "{name} once across the pages");
+    }
+    assert!(
+        first.contains("Paged charge 00<") && second.contains("Paged charge 59<"),
+        "newest first"
+    );
+}

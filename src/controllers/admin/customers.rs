@@ -18,11 +18,14 @@ use crate::{
     access::{Action, Resource},
     models::{
         audit_events::{self, Actor},
-        charges, customers, invoices,
-        money::Money,
-        payment_methods, prices, refunds, sign_in_tokens, subscriptions,
+        charges, customers, invoices, payment_methods, prices, refunds, sign_in_tokens,
+        subscriptions,
     },
     settings::Settings,
+    views::console::{
+        query_escape, ChargeListRow, CustomerCard, CustomerChargeRow, CustomerRow,
+        CustomerSubscriptionRow, InvoiceRow, Pager, PaymentMethodRow, SubscriptionListRow,
+    },
 };
 
 const PER_PAGE: u64 = 50;
@@ -51,27 +54,6 @@ pub struct DecisionNotice {
     refunded: Option<String>,
 }
 
-/// Percent-encodes a search term for a link's query string.
-fn query_escape(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-fn money(amount: i64, currency: &str) -> String {
-    Money::new(amount, currency).localized("en-US")
-}
-
-fn day(at: chrono::DateTime<chrono::FixedOffset>) -> String {
-    crate::locale::date(at, "en-US")
-}
-
 #[debug_handler]
 pub async fn index(
     ViewEngine(v): ViewEngine<TeraView>,
@@ -82,7 +64,8 @@ pub async fn index(
     console
         .allow(&ctx, Resource::Customers, Action::Read)
         .await?;
-    let rows = customers::Model::search(
+    let slug = &console.workspace.slug;
+    let found = customers::Model::search(
         &ctx.db,
         console.workspace.id,
         &query.q,
@@ -90,24 +73,11 @@ pub async fn index(
         PER_PAGE + 1,
     )
     .await?;
-    let more = rows.len() as u64 > PER_PAGE;
-    let shown: Vec<_> = rows.iter().take(PER_PAGE as usize).collect();
-    let next_href = if more {
-        shown.last().map(|c| {
-            format!(
-                "/admin/{}/customers?q={}&after={}",
-                console.workspace.slug,
-                query_escape(&query.q),
-                c.id
-            )
-        })
-    } else {
-        None
-    };
-    let list: Vec<_> = shown
-        .iter()
-        .map(|c| json!({ "pid": c.pid, "name": c.name, "email": c.email, "since": day(c.created_at) }))
-        .collect();
+    let q = query_escape(&query.q);
+    let (found, pager) = Pager::split(found, PER_PAGE as usize, |c| {
+        format!("/admin/{slug}/customers?q={q}&after={}", c.id)
+    });
+    let list: Vec<CustomerRow> = found.iter().map(CustomerRow::from).collect();
     console
         .render(
             &v,
@@ -115,8 +85,8 @@ pub async fn index(
             "customers",
             "admin/customers.html",
             StatusCode::OK,
-            json!({ "customers": list, "q": query.q, "next_href": next_href,
-                    "export_href": format!("/admin/{}/customers.csv?q={}", console.workspace.slug, query_escape(&query.q)) }),
+            json!({ "customers": list, "q": query.q, "pager": pager,
+                    "export_href": format!("/admin/{slug}/customers.csv?q={q}") }),
         )
         .await
 }
@@ -165,73 +135,28 @@ pub(super) async fn detail_page(
     .await?;
     let subs: Vec<_> = subs
         .iter()
-        .map(|s| {
-            let (price, product) =
-                plans
-                    .get(&s.price_id)
-                    .map_or((String::new(), String::new()), |(p, pr)| {
-                        (
-                            format!(
-                                "{} {}",
-                                money(p.unit_amount, &p.currency),
-                                p.interval_words()
-                            ),
-                            pr.name.clone(),
-                        )
-                    });
-            json!({ "pid": s.pid, "product": product, "price": price, "quantity": s.quantity, "status": s.status,
-                    "renews": s.next_renewal_at.map(day),
-                    "cancels_on": s.cancel_at_period_end.then(|| day(s.current_period_end)),
-                    "cancellable": s.is_cancellable() && !s.cancel_at_period_end,
-                    "schedulable": s.status() != Some(subscriptions::Status::PastDue),
-                    "schedule": crate::views::portal::Schedule::of(s, &plans, "en-US"),
-                    "resumable": s.has_scheduled_change() || s.status() == Some(subscriptions::Status::Paused),
-                    "pausable": s.status() == Some(subscriptions::Status::Active) && !s.has_scheduled_change(),
-                    "changeable": crate::models::plan_changes::check_changeable(s).is_ok() })
-        })
+        .map(|s| CustomerSubscriptionRow::new(s, &plans))
         .collect();
-    let methods: Vec<_> = payment_methods::Model::list_active_for_customer(
-        &ctx.db,
-        ws,
-        customer.id,
-    )
-    .await?
-    .iter()
-    .map(|m| {
-        let label = match (m.exp_month, m.exp_year) {
-            (Some(month), Some(year)) => format!("{} (expires {month:02}/{year})", m.label()),
-            _ => m.label(),
-        };
-        json!({ "label": label, "default": customer.default_payment_method_id == Some(m.id) })
-    })
-    .collect();
+    let methods: Vec<_> =
+        payment_methods::Model::list_active_for_customer(&ctx.db, ws, customer.id)
+            .await?
+            .iter()
+            .map(|m| PaymentMethodRow::new(m, customer))
+            .collect();
     let history = charges::Model::history_for_customer(&ctx.db, ws, customer.id, None, 20).await?;
     let charge_rows: Vec<_> = history
         .charges
         .iter()
-        .map(|c| {
-            let left = c.refundable();
-            json!({ "pid": c.pid, "date": day(c.created_at), "description": c.description, "amount": money(c.amount, &c.currency),
-                    "status": c.status, "failure": c.failure_message,
-                    "refunded": (c.amount_refunded > 0).then(|| money(c.amount_refunded, &c.currency)),
-                    "refundable": left > 0,
-                    "left": Money::new(left, &c.currency).decimal(), "currency": c.currency })
-        })
+        .map(CustomerChargeRow::from)
         .collect();
-    let invoice_rows: Vec<_> = invoices::Entity::find()
-        .in_tenant(ws)
-        .filter(invoices::Column::CustomerId.eq(customer.id))
-        .order_by_desc(invoices::Column::Id)
-        .limit(20)
-        .all(&ctx.db)
+    let invoice_rows: Vec<_> = invoices::Model::newest_for_customer(&ctx.db, ws, customer.id, 20)
         .await?
         .iter()
-        .map(|i| json!({ "pid": i.pid, "number": i.number, "credit_note": i.is_credit_note(), "total": money(i.total, &i.currency), "issued": i.issued_at.map(day) }))
+        .map(InvoiceRow::from)
         .collect();
     let trail = audit_events::Model::trail_for_customer(&ctx.db, ws, customer, 50).await?;
     let page = json!({
-        "customer": { "pid": customer.pid, "name": customer.name, "email": customer.email,
-            "address": customer.address_lines(), "marketing": customer.marketing_opt_in, "locale": customer.locale },
+        "customer": CustomerCard::from(customer),
         "subscriptions": subs, "methods": methods, "charges": charge_rows, "invoices": invoice_rows, "trail": trail,
         "can_write": console.can_write(ctx, Resource::Customers).await,
         "can_decide": console.can_write(ctx, Resource::Subscriptions).await,
@@ -268,7 +193,7 @@ async fn refund_notice(
     };
     let credit_note = refund.credit_note(&ctx.db).await?.map(|i| i.number);
     Ok(Some(
-        json!({ "amount": money(refund.amount, &refund.currency), "credit_note": credit_note }),
+        json!({ "amount": refund.money().localized("en-US"), "credit_note": credit_note }),
     ))
 }
 
@@ -377,8 +302,11 @@ pub async fn subscriptions(
         PER_PAGE + 1,
     )
     .await?;
-    let more = rows.len() as u64 > PER_PAGE;
-    let rows: Vec<_> = rows.into_iter().take(PER_PAGE as usize).collect();
+    let slug = &console.workspace.slug;
+    let status = query_escape(&query.status);
+    let (rows, pager) = Pager::split(rows, PER_PAGE as usize, |s| {
+        format!("/admin/{slug}/subscriptions?status={status}&after={}", s.id)
+    });
     let plans = prices::Model::with_products(
         &ctx.db,
         ws,
@@ -388,20 +316,11 @@ pub async fn subscriptions(
     let people = customers::Model::by_ids(&ctx.db, ws, rows.iter().map(|s| s.customer_id)).await?;
     let list: Vec<_> = rows
         .iter()
-        .map(|s| json!({
-            "customer": people.get(&s.customer_id).map(|c| json!({ "pid": c.pid, "email": c.email })),
-            "product": plans.get(&s.price_id).map(|(_, p)| p.name.clone()),
-            "status": s.status, "quantity": s.quantity, "renews": s.next_renewal_at.map(day),
-        }))
+        .map(|s| SubscriptionListRow::new(s, &people, &plans))
         .collect();
-    let next = if more {
-        rows.last().map(|s| s.id)
-    } else {
-        None
-    };
     console
         .render(&v, &ctx, "subscriptions", "admin/subscriptions.html", StatusCode::OK,
-            json!({ "rows": list, "status": query.status, "next": next,
+            json!({ "rows": list, "status": query.status, "pager": pager,
                     "statuses": subscriptions::Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() }))
         .await
 }
@@ -429,18 +348,18 @@ pub async fn charges(
     let list: Vec<_> = page
         .charges
         .iter()
-        .map(|c| json!({
-            "customer": people.get(&c.customer_id).map(|p| json!({ "pid": p.pid, "email": p.email })),
-            "date": day(c.created_at), "description": c.description, "amount": money(c.amount, &c.currency),
-            "status": c.status, "failure": c.failure_message,
-        }))
+        .map(|c| ChargeListRow::new(c, &people))
         .collect();
-    let next = page
-        .next
-        .map(|(at, id)| crate::views::portal::ChargeRow::cursor(at, id));
+    let slug = &console.workspace.slug;
+    let status = query_escape(&query.status);
+    let pager = Pager::after(
+        page.next
+            .map(|(at, id)| crate::views::portal::ChargeRow::cursor(at, id)),
+        |next| format!("/admin/{slug}/charges?status={status}&after={next}"),
+    );
     console
         .render(&v, &ctx, "charges", "admin/charges.html", StatusCode::OK,
-            json!({ "rows": list, "status": query.status, "next": next,
+            json!({ "rows": list, "status": query.status, "pager": pager,
                     "statuses": charges::Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() }))
         .await
 }

@@ -83,6 +83,20 @@ impl Model {
     }
 
     /// # Errors
+    /// `EntityNotFound` unless the key is this workspace's.
+    pub async fn find_in_workspace(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        id: i64,
+    ) -> ModelResult<Self> {
+        Entity::find_by_id(id)
+            .in_tenant(workspace_id)
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)
+    }
+
+    /// # Errors
     /// On a database error.
     pub async fn list(db: &impl ConnectionTrait, workspace_id: i64) -> ModelResult<Vec<Self>> {
         Ok(Entity::find()

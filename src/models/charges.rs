@@ -139,6 +139,25 @@ impl Model {
         }
     }
 
+    /// One of the customer's charges by its public id.
+    ///
+    /// # Errors
+    /// `EntityNotFound` unless it is this customer's, in this workspace.
+    pub async fn find_by_pid_for_customer(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        customer_id: i64,
+        pid: uuid::Uuid,
+    ) -> ModelResult<Self> {
+        Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::Pid.eq(pid))
+            .filter(Column::CustomerId.eq(customer_id))
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)
+    }
+
     /// # Errors
     /// `EntityNotFound` unless this workspace has a charge with this key.
     pub async fn find_by_idempotency_key(

@@ -48,6 +48,25 @@ impl Model {
         format!("msg_{}", self.pid.simple())
     }
 
+    /// The workspace's events among `ids`, by id.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn by_ids(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        ids: Vec<i64>,
+    ) -> ModelResult<std::collections::HashMap<i64, Self>> {
+        Ok(Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect())
+    }
+
     /// # Errors
     /// On a database error.
     pub async fn list_recent(

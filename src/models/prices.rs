@@ -141,6 +141,27 @@ impl Model {
             .ok_or(ModelError::EntityNotFound)
     }
 
+    /// The prices offered now, with their products, by product and amount.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn active_with_products(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+    ) -> ModelResult<Vec<(Self, super::products::Model)>> {
+        Ok(Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::Active.eq(true))
+            .order_by_asc(Column::ProductId)
+            .order_by_asc(Column::UnitAmount)
+            .find_also_related(super::products::Entity)
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|(price, product)| product.map(|p| (price, p)))
+            .collect())
+    }
+
     /// A product's prices: those offered first, then by amount.
     ///
     /// # Errors

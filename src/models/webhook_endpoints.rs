@@ -109,6 +109,33 @@ impl Model {
         Ok(Created { record, secret })
     }
 
+    /// The workspace's endpoints, oldest first.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn list(db: &impl ConnectionTrait, workspace_id: i64) -> ModelResult<Vec<Self>> {
+        Ok(Entity::find()
+            .in_tenant(workspace_id)
+            .order_by_asc(Column::Id)
+            .all(db)
+            .await?)
+    }
+
+    /// # Errors
+    /// `EntityNotFound` unless the endpoint is this workspace's.
+    pub async fn find_by_pid(
+        db: &impl ConnectionTrait,
+        workspace_id: i64,
+        pid: uuid::Uuid,
+    ) -> ModelResult<Self> {
+        Entity::find()
+            .in_tenant(workspace_id)
+            .filter(Column::Pid.eq(pid))
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)
+    }
+
     /// Enabled endpoints of the workspace that want `event_type`.
     ///
     /// # Errors

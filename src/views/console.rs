@@ -5,10 +5,11 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use crate::models::{
-    charges, customers, invoices,
+    api_keys, charges, customers, events, invoices, memberships,
     money::Money,
     payment_methods, plan_changes, prices, products,
     subscriptions::{self, Status},
+    users, webhook_deliveries, webhook_endpoints,
 };
 
 /// The console is in English until it joins Fluent.
@@ -428,4 +429,152 @@ impl PriceRow {
             subscriptions,
         }
     }
+}
+
+/// `2026-12-03 14:05 UTC`: when something happened, for operators.
+fn when(at: DateTime<FixedOffset>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// A member of the workspace's team.
+#[derive(Debug, Serialize)]
+pub struct MemberRow {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    /// the member reading the page
+    pub you: bool,
+}
+
+impl MemberRow {
+    #[must_use]
+    pub fn new(m: &memberships::Model, u: &users::Model, reader: i64) -> Self {
+        Self {
+            user_id: u.id,
+            name: u.name.clone(),
+            email: u.email.clone(),
+            role: m.role.clone(),
+            you: u.id == reader,
+        }
+    }
+}
+
+/// An API key as listed: never its secret, only the prefix that names it.
+#[derive(Debug, Serialize)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created: String,
+    pub last_used: Option<String>,
+    pub revoked: Option<String>,
+}
+
+impl From<&api_keys::Model> for ApiKeyRow {
+    fn from(k: &api_keys::Model) -> Self {
+        Self {
+            id: k.id,
+            name: k.name.clone(),
+            prefix: k.prefix.clone(),
+            created: when(k.created_at),
+            last_used: k.last_used_at.map(when),
+            revoked: k.revoked_at.map(when),
+        }
+    }
+}
+
+/// A webhook endpoint (never its signing secret).
+#[derive(Debug, Serialize)]
+pub struct EndpointRow {
+    pub pid: String,
+    pub url: String,
+    pub events: String,
+    pub enabled: bool,
+}
+
+impl From<&webhook_endpoints::Model> for EndpointRow {
+    fn from(e: &webhook_endpoints::Model) -> Self {
+        Self {
+            pid: e.pid.to_string(),
+            url: e.url.clone(),
+            events: e.event_types.clone(),
+            enabled: e.enabled,
+        }
+    }
+}
+
+/// One delivery of an event to an endpoint, with how it went.
+#[derive(Debug, Serialize)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub event: Option<String>,
+    pub webhook_id: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub code: Option<i32>,
+    pub error: Option<String>,
+    /// when it is tried again, while pending
+    pub next: Option<String>,
+    pub delivered: Option<String>,
+}
+
+impl DeliveryRow {
+    #[must_use]
+    pub fn new(d: &webhook_deliveries::Model, events: &HashMap<i64, events::Model>) -> Self {
+        let event = events.get(&d.event_id);
+        Self {
+            id: d.id,
+            event: event.map(|e| e.event_type.clone()),
+            webhook_id: event.map(events::Model::webhook_id),
+            status: d.status.clone(),
+            attempts: d.attempts,
+            code: d.last_response_code,
+            error: d.last_error.clone(),
+            next: if d.status == webhook_deliveries::STATUS_PENDING {
+                d.next_attempt_at.map(when)
+            } else {
+                None
+            },
+            delivered: d.delivered_at.map(when),
+        }
+    }
+}
+
+/// A price on the Plans page: may customers switch to it, and its seats
+/// (as stored, or as typed when the form comes back with a mistake).
+#[derive(Debug, Serialize)]
+pub struct PlanRow {
+    pub id: i64,
+    pub plan: String,
+    pub price: String,
+    pub switchable: bool,
+    pub min: String,
+    pub max: String,
+}
+
+/// An entry of the console's menu.
+#[derive(Debug, Serialize)]
+pub struct NavLink {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// Another workspace the user can switch to.
+#[derive(Debug, Serialize)]
+pub struct WorkspaceLink {
+    pub slug: String,
+    pub name: String,
+}
+
+/// A price a merchant may move a subscription to, on the change-plan form.
+#[derive(Debug, Serialize)]
+pub struct PlanOption {
+    pub id: i64,
+    pub plan: String,
+    pub amount: String,
+    pub interval: String,
+    pub current: bool,
+    pub chosen: bool,
 }

@@ -10,13 +10,10 @@ use super::session::{Console, CsrfForm};
 use crate::{
     access::{Action, Resource},
     controllers::portal::session::with,
-    models::api_keys,
+    models::{api_keys, Found as _},
     settings::Settings,
+    views::console::ApiKeyRow,
 };
-
-fn when(at: chrono::DateTime<chrono::FixedOffset>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
-}
 
 async fn keys_page(
     v: &TeraView,
@@ -28,10 +25,7 @@ async fn keys_page(
     let keys: Vec<_> = api_keys::Model::list(&ctx.db, console.workspace.id)
         .await?
         .iter()
-        .map(|k| {
-            json!({ "id": k.id, "name": k.name, "prefix": k.prefix, "created": when(k.created_at),
-                         "last_used": k.last_used_at.map(when), "revoked": k.revoked_at.map(when) })
-        })
+        .map(ApiKeyRow::from)
         .collect();
     let page =
         json!({ "keys": keys, "can_write": console.can_write(ctx, Resource::ApiKeys).await });
@@ -102,11 +96,9 @@ pub async fn revoke(
     console
         .allow_form(&ctx, Resource::ApiKeys, &form.csrf_token)
         .await?;
-    let key = api_keys::Entity::find_by_id(id)
-        .in_tenant(console.workspace.id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let key = api_keys::Model::find_in_workspace(&ctx.db, console.workspace.id, id)
+        .await
+        .or_404()?;
     if key.revoked_at.is_none() {
         key.into_active_model()
             .revoke(&ctx.db, Utc::now().fixed_offset())

@@ -9,6 +9,7 @@ use loco_rs::prelude::*;
 use serde_json::json;
 
 use super::session::Console;
+use crate::views::console::{PlanRow, PriceRow};
 use crate::{
     access::{Action, Resource},
     models::{
@@ -17,21 +18,12 @@ use crate::{
     },
 };
 
-/// The workspace's active prices with their product's name, by product.
+/// The workspace's active prices with their products.
 async fn active_prices(
     ctx: &AppContext,
     workspace_id: i64,
 ) -> Result<Vec<(prices::Model, products::Model)>> {
-    let found = prices::Entity::find()
-        .in_tenant(workspace_id)
-        .filter(prices::Column::Active.eq(true))
-        .order_by_asc(prices::Column::ProductId)
-        .order_by_asc(prices::Column::UnitAmount)
-        .all(&ctx.db)
-        .await?;
-    let ids: Vec<i64> = found.iter().map(|p| p.id).collect();
-    let mut named = prices::Model::with_products(&ctx.db, workspace_id, &ids).await?;
-    Ok(found.iter().filter_map(|p| named.remove(&p.id)).collect())
+    Ok(prices::Model::active_with_products(&ctx.db, workspace_id).await?)
 }
 
 async fn render(
@@ -52,14 +44,24 @@ async fn render(
                     .cloned()
                     .unwrap_or(stored)
             };
-            json!({
-                "id": price.id,
-                "plan": product.name,
-                "price": format!("{} {}", price.unit_price().localized("en-US"), price.interval_words()),
-                "switchable": if typed.is_empty() { price.customer_switchable } else { typed.contains_key(&format!("switchable_{}", price.id)) },
-                "min": field("min", price.min_quantity.to_string()),
-                "max": field("max", price.max_quantity.map(|m| m.to_string()).unwrap_or_default()),
-            })
+            PlanRow {
+                id: price.id,
+                plan: product.name.clone(),
+                price: PriceRow::new(&price, 0).price,
+                switchable: if typed.is_empty() {
+                    price.customer_switchable
+                } else {
+                    typed.contains_key(&format!("switchable_{}", price.id))
+                },
+                min: field("min", price.min_quantity.to_string()),
+                max: field(
+                    "max",
+                    price
+                        .max_quantity
+                        .map(|m| m.to_string())
+                        .unwrap_or_default(),
+                ),
+            }
         })
         .collect();
     let page = json!({

@@ -7,6 +7,8 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::models::Found as _;
+
 use super::{customers::detail_page, session::Console};
 use crate::{
     access::Resource,
@@ -41,13 +43,14 @@ pub async fn refund(
         .await?;
     let customer = super::customers::customer_of(&ctx, &console, &pid).await?;
     let charge_pid = Uuid::parse_str(&charge_pid).map_err(|_| Error::NotFound)?;
-    let charge = charges::Entity::find()
-        .in_tenant(console.workspace.id)
-        .filter(charges::Column::Pid.eq(charge_pid))
-        .filter(charges::Column::CustomerId.eq(customer.id))
-        .one(&ctx.db)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let charge = charges::Model::find_by_pid_for_customer(
+        &ctx.db,
+        console.workspace.id,
+        customer.id,
+        charge_pid,
+    )
+    .await
+    .or_404()?;
     let refuse = |message: String| json!({ "refund_error": { "charge": charge.pid, "message": crate::models::sentence(&message), "amount": form.amount } });
     let amount = if form.amount.trim().is_empty() {
         None

@@ -22,6 +22,7 @@ use crate::{
     controllers::portal::csrf_matches,
     models::{memberships, users, workspaces},
     settings::Settings,
+    views::console::{NavLink, WorkspaceLink},
 };
 
 pub const SESSION_COOKIE: &str = "portal_console";
@@ -191,7 +192,10 @@ impl Console {
         for membership in memberships::Model::list_for_user(&ctx.db, self.user.id).await? {
             if membership.workspace_id != self.workspace.id {
                 let other = workspaces::Model::find_by_id(&ctx.db, membership.workspace_id).await?;
-                others.push(json!({ "slug": other.slug, "name": other.name }));
+                others.push(WorkspaceLink {
+                    slug: other.slug,
+                    name: other.name,
+                });
             }
         }
         let slug = &self.workspace.slug;
@@ -210,8 +214,16 @@ impl Console {
         ]
         .into_iter()
         .map(|(path, label)| {
-            let href = if path.is_empty() { format!("/admin/{slug}") } else { format!("/admin/{slug}/{path}") };
-            json!({ "href": href, "label": label, "current": path == current || (path.is_empty() && current == "overview") })
+            let href = if path.is_empty() {
+                format!("/admin/{slug}")
+            } else {
+                format!("/admin/{slug}/{path}")
+            };
+            NavLink {
+                href,
+                label,
+                current: path == current || (path.is_empty() && current == "overview"),
+            }
         })
         .collect();
         Ok(json!({

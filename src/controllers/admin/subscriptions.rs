@@ -10,6 +10,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::session::Console;
+use crate::views::console::PlanOption;
 use crate::{
     access::Resource,
     models::{
@@ -148,15 +149,13 @@ async fn change_page(
     let chosen = preview.map_or(sub.price_id, |p| p.to.id);
     let rows: Vec<_> = options
         .iter()
-        .map(|p| {
-            json!({
-                "id": p.id,
-                "plan": names(p.id),
-                "amount": p.unit_price().localized("en-US"),
-                "interval": p.interval_words(),
-                "current": p.id == sub.price_id,
-                "chosen": p.id == chosen,
-            })
+        .map(|p| PlanOption {
+            id: p.id,
+            plan: names(p.id),
+            amount: p.unit_price().localized("en-US"),
+            interval: p.interval_words(),
+            current: p.id == sub.price_id,
+            chosen: p.id == chosen,
         })
         .collect();
     let page = json!({

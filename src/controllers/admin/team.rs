@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::session::Console;
+use crate::views::console::MemberRow;
 use crate::{
     access::{Action, Resource},
     controllers::portal::session::with,
@@ -26,7 +27,7 @@ async fn team_page(
     let members: Vec<_> = memberships::Model::list_in_workspace(&ctx.db, console.workspace.id)
         .await?
         .iter()
-        .map(|(m, u)| json!({ "user_id": u.id, "name": u.name, "email": u.email, "role": m.role, "you": u.id == console.user.id }))
+        .map(|(m, u)| MemberRow::new(m, u, console.user.id))
         .collect();
     let page = json!({ "members": members, "can_write": console.can_write(ctx, Resource::Team).await,
                            "roles": Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>() });

@@ -14,12 +14,9 @@ use crate::{
     access::{Action, Resource},
     controllers::portal::session::with,
     models::{events, webhook_deliveries, webhook_endpoints},
+    views::console::{DeliveryRow, EndpointRow},
 };
 use uuid::Uuid;
-
-fn when(at: chrono::DateTime<chrono::FixedOffset>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
-}
 
 async fn hooks_page(
     v: &TeraView,
@@ -28,13 +25,10 @@ async fn hooks_page(
     status: StatusCode,
     extra: serde_json::Value,
 ) -> Result<Response> {
-    let endpoints: Vec<_> = webhook_endpoints::Entity::find()
-        .in_tenant(console.workspace.id)
-        .order_by_asc(webhook_endpoints::Column::Id)
-        .all(&ctx.db)
+    let endpoints: Vec<_> = webhook_endpoints::Model::list(&ctx.db, console.workspace.id)
         .await?
         .iter()
-        .map(|e| json!({ "pid": e.pid, "url": e.url, "events": e.event_types, "enabled": e.enabled }))
+        .map(EndpointRow::from)
         .collect();
     let page = json!({ "endpoints": endpoints, "can_write": console.can_write(ctx, Resource::Webhooks).await });
     let page = with(page, extra);
@@ -98,12 +92,9 @@ async fn endpoint_of(
     pid: &str,
 ) -> Result<webhook_endpoints::Model> {
     let pid = Uuid::parse_str(pid).map_err(|_| Error::NotFound)?;
-    webhook_endpoints::Entity::find()
-        .in_tenant(console.workspace.id)
-        .filter(webhook_endpoints::Column::Pid.eq(pid))
-        .one(&ctx.db)
-        .await?
-        .ok_or(Error::NotFound)
+    webhook_endpoints::Model::find_by_pid(&ctx.db, console.workspace.id, pid)
+        .await
+        .or_404()
 }
 
 async fn endpoint_page(
@@ -121,25 +112,14 @@ async fn endpoint_page(
     )
     .await?;
     let event_ids: Vec<i64> = deliveries.iter().map(|d| d.event_id).collect();
-    let types: std::collections::HashMap<i64, events::Model> = events::Entity::find()
-        .in_tenant(console.workspace.id)
-        .filter(events::Column::Id.is_in(event_ids))
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e))
-        .collect();
+    let types = events::Model::by_ids(&ctx.db, console.workspace.id, event_ids).await?;
     let rows: Vec<_> = deliveries
         .iter()
-        .map(|d| json!({ "id": d.id, "event": types.get(&d.event_id).map(|e| e.event_type.clone()),
-            "webhook_id": types.get(&d.event_id).map(events::Model::webhook_id),
-            "status": d.status, "attempts": d.attempts, "code": d.last_response_code, "error": d.last_error,
-            "next": if d.status == webhook_deliveries::STATUS_PENDING { d.next_attempt_at.map(when) } else { None },
-            "delivered": d.delivered_at.map(when) }))
+        .map(|d| DeliveryRow::new(d, &types))
         .collect();
     console
         .render(v, ctx, "webhooks", "admin/webhook.html", StatusCode::OK,
-            json!({ "endpoint": { "pid": endpoint.pid, "url": endpoint.url, "events": endpoint.event_types },
+            json!({ "endpoint": EndpointRow::from(endpoint),
                     "deliveries": rows, "notice": notice, "can_write": console.can_write(ctx, Resource::Webhooks).await }))
         .await
 }

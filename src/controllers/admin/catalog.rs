@@ -265,6 +265,15 @@ async fn record(
     Ok(())
 }
 
+/// `archive` stops offering a product or price, `restore` offers it again.
+fn offered_after(action: &str) -> Result<bool> {
+    match action {
+        "archive" => Ok(false),
+        "restore" => Ok(true),
+        _ => Err(Error::NotFound),
+    }
+}
+
 fn see_other(to: &str) -> Result<Response> {
     format::render().status(StatusCode::SEE_OTHER).redirect(to)
 }
@@ -487,11 +496,7 @@ pub async fn product_active(
     console
         .allow_form(&ctx, Resource::Settings, &form.csrf_token)
         .await?;
-    let active = match action.as_str() {
-        "archive" => false,
-        "restore" => true,
-        _ => return Err(Error::NotFound),
-    };
+    let active = offered_after(&action)?;
     let product = product_by_pid(&ctx, &console, &pid).await?;
     let saved = product.set_active(&ctx.db, active).await?;
     let what = if active { "restored" } else { "archived" };
@@ -708,11 +713,7 @@ pub async fn price_active(
     console
         .allow_form(&ctx, Resource::Settings, &form.csrf_token)
         .await?;
-    let active = match action.as_str() {
-        "archive" => false,
-        "restore" => true,
-        _ => return Err(Error::NotFound),
-    };
+    let active = offered_after(&action)?;
     let price = price_by_pid(&ctx, &console, &pid).await?;
     match price.clone().set_active(&ctx.db, active).await {
         Ok(saved) => {

@@ -98,7 +98,8 @@ impl Model {
     ///
     /// # Errors
     /// `EntityNotFound` when the customer, price or payment method is not this
-    /// workspace's (or the method is not this customer's).
+    /// workspace's (or the method is not this customer's); a field error on
+    /// `price` when the price is archived.
     pub async fn start(
         db: &impl ConnectionTrait,
         workspace_id: i64,
@@ -108,6 +109,12 @@ impl Model {
         super::customers::Model::find_in_workspace(db, workspace_id, params.customer_id).await?;
         let price =
             super::prices::Model::find_in_workspace(db, workspace_id, params.price_id).await?;
+        if !price.active {
+            return Err(super::field_error(
+                "price",
+                "this price is archived: choose one that is offered",
+            ));
+        }
         if let Some(method_id) = params.payment_method_id {
             super::payment_methods::Model::find_for_customer(
                 db,

@@ -279,6 +279,20 @@ async fn a_used_price_keeps_its_amount_and_an_archived_product_takes_its_prices_
         .unwrap()
         .unwrap();
     assert!(!price.active);
+    // nobody starts a subscription on it any more, not even through the API
+    let started = owner
+        .post("/api/v1/subscriptions")
+        .add_header(
+            "authorization",
+            format!("Bearer {}", portal::demo::api_key(&support::secrets(ctx))),
+        )
+        .json(&serde_json::json!({ "customer": ada.pid, "price": price.pid }))
+        .await;
+    started.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        started.json::<serde_json::Value>()["errors"]["price"],
+        "This price is archived: choose one that is offered."
+    );
     let res = owner
         .post(&format!("{url}/restore"))
         .form(&[("csrf_token", csrf.as_str())])

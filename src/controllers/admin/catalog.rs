@@ -20,7 +20,7 @@ use crate::{
         audit_events::{self, Actor},
         money::{is_currency_code, Money},
         prices::{self, Interval, NewPrice},
-        products,
+        products, Found as _,
     },
     views::console::{Choice, FormField, PriceRow, ProductRow},
 };
@@ -216,22 +216,16 @@ fn form_errors(err: loco_rs::model::ModelError) -> Result<Errors> {
 
 async fn product_by_pid(ctx: &AppContext, console: &Console, pid: &str) -> Result<products::Model> {
     let pid = uuid::Uuid::parse_str(pid).map_err(|_| Error::NotFound)?;
-    products::Entity::find()
-        .in_tenant(console.workspace.id)
-        .filter(products::Column::Pid.eq(pid))
-        .one(&ctx.db)
-        .await?
-        .ok_or(Error::NotFound)
+    products::Model::find_by_pid(&ctx.db, console.workspace.id, pid)
+        .await
+        .or_404()
 }
 
 async fn price_by_pid(ctx: &AppContext, console: &Console, pid: &str) -> Result<prices::Model> {
     let pid = uuid::Uuid::parse_str(pid).map_err(|_| Error::NotFound)?;
-    prices::Entity::find()
-        .in_tenant(console.workspace.id)
-        .filter(prices::Column::Pid.eq(pid))
-        .one(&ctx.db)
-        .await?
-        .ok_or(Error::NotFound)
+    prices::Model::find_by_pid(&ctx.db, console.workspace.id, pid)
+        .await
+        .or_404()
 }
 
 async fn price_rows(ctx: &AppContext, product: &products::Model) -> Result<Vec<PriceRow>> {

@@ -14,17 +14,9 @@ use crate::{
     access::{Action, Resource},
     models::{
         audit_events::{self, Actor},
-        prices, products,
+        prices,
     },
 };
-
-/// The workspace's active prices with their products.
-async fn active_prices(
-    ctx: &AppContext,
-    workspace_id: i64,
-) -> Result<Vec<(prices::Model, products::Model)>> {
-    Ok(prices::Model::active_with_products(&ctx.db, workspace_id).await?)
-}
 
 async fn render(
     v: &TeraView,
@@ -34,7 +26,7 @@ async fn render(
     typed: &HashMap<String, String>,
     extra: serde_json::Value,
 ) -> Result<Response> {
-    let rows: Vec<_> = active_prices(ctx, console.workspace.id)
+    let rows: Vec<_> = prices::Model::active_with_products(&ctx.db, console.workspace.id)
         .await?
         .into_iter()
         .map(|(price, product)| {
@@ -114,7 +106,7 @@ pub async fn save(
     let csrf = form.get("csrf_token").cloned().unwrap_or_default();
     console.allow_form(&ctx, Resource::Settings, &csrf).await?;
     let ws = &console.workspace;
-    let plans = active_prices(&ctx, ws.id).await?;
+    let plans = prices::Model::active_with_products(&ctx.db, ws.id).await?;
     let mut errors = BTreeMap::new();
     let mut choices = Vec::new();
     for (price, _) in &plans {

@@ -78,81 +78,59 @@ const MUTED: (u8, u8, u8) = (0x55, 0x5b, 0x63);
 const RULE: (u8, u8, u8) = (0xd0, 0xd4, 0xd9);
 const BAND: (u8, u8, u8) = (0xf2, 0xf4, 0xf6);
 
-/// The printed words, in the invoice's language.
+/// The printed words, in the invoice's language (Fluent's `invoice-pdf-*`).
 struct Labels {
-    invoice: &'static str,
-    number: &'static str,
-    credit_note: &'static str,
-    credit_note_number: &'static str,
-    refunded: &'static str,
-    credits: &'static str,
-    issued: &'static str,
-    status: &'static str,
-    paid: &'static str,
-    void: &'static str,
-    bill_to: &'static str,
-    description: &'static str,
-    period: &'static str,
-    quantity: &'static str,
-    amount: &'static str,
-    subtotal: &'static str,
-    tax: &'static str,
-    total: &'static str,
-    tax_id: &'static str,
-    questions: &'static str,
-    page: &'static str,
-    of: &'static str,
+    lang: String,
+    invoice: String,
+    number: String,
+    credit_note: String,
+    credit_note_number: String,
+    refunded: String,
+    credits: String,
+    issued: String,
+    status: String,
+    paid: String,
+    void: String,
+    bill_to: String,
+    description: String,
+    period: String,
+    quantity: String,
+    amount: String,
+    subtotal: String,
+    tax: String,
+    total: String,
+    tax_id: String,
+    questions: String,
 }
 
-const EN: Labels = Labels {
-    invoice: "Invoice",
-    number: "Invoice number",
-    credit_note: "Credit note",
-    credit_note_number: "Credit note number",
-    refunded: "Refunded",
-    credits: "refund for invoice",
-    issued: "Date of issue",
-    status: "Status",
-    paid: "Paid",
-    void: "Void",
-    bill_to: "Bill to",
-    description: "Description",
-    period: "Period",
-    quantity: "Qty",
-    amount: "Amount",
-    subtotal: "Subtotal",
-    tax: "Tax",
-    total: "Total",
-    tax_id: "Tax ID",
-    questions: "Questions about this invoice?",
-    page: "Page",
-    of: "of",
-};
-
-const DE: Labels = Labels {
-    invoice: "Rechnung",
-    number: "Rechnungsnummer",
-    credit_note: "Gutschrift",
-    credit_note_number: "Gutschriftnummer",
-    refunded: "Erstattet",
-    credits: "Erstattung zu Rechnung",
-    issued: "Rechnungsdatum",
-    status: "Status",
-    paid: "Bezahlt",
-    void: "Storniert",
-    bill_to: "Rechnung an",
-    description: "Beschreibung",
-    period: "Zeitraum",
-    quantity: "Menge",
-    amount: "Betrag",
-    subtotal: "Zwischensumme",
-    tax: "MwSt.",
-    total: "Gesamt",
-    tax_id: "USt-IdNr.",
-    questions: "Fragen zu dieser Rechnung?",
-    page: "Seite",
-    of: "von",
-};
+impl Labels {
+    fn new(lang: &str) -> Self {
+        let word = |key: &str| locale::text(lang, &format!("invoice-pdf-{key}"), &[]);
+        Self {
+            lang: lang.to_string(),
+            invoice: word("invoice"),
+            number: word("number"),
+            credit_note: word("credit-note"),
+            credit_note_number: word("credit-note-number"),
+            refunded: word("refunded"),
+            credits: word("credits"),
+            issued: word("issued"),
+            status: word("status"),
+            paid: word("paid"),
+            void: word("void"),
+            bill_to: word("bill-to"),
+            description: word("description"),
+            period: word("period"),
+            quantity: word("quantity"),
+            amount: word("amount"),
+            subtotal: word("subtotal"),
+            tax: word("tax"),
+            total: word("total"),
+            tax_id: word("tax-id"),
+            questions: word("questions"),
+        }
+    }
+}
 
 /// Why a PDF could not be made.
 #[derive(Debug)]
@@ -200,23 +178,18 @@ fn text_of(value: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
-/// `20%`, `19,5 %` in German.
+/// A tax rate the reader's way: `20%`, `19,5 %`.
 fn rate(bps: i32, lang: &str) -> String {
     let whole = bps / 100;
     let rest = bps % 100;
-    let german = lang.starts_with("de");
     let number = if rest == 0 {
         whole.to_string()
     } else {
         let decimals = format!("{rest:02}");
         let decimals = decimals.trim_end_matches('0');
-        format!("{whole}{}{decimals}", if german { ',' } else { '.' })
+        format!("{whole}{}{decimals}", locale::decimal_separator(lang))
     };
-    if german {
-        format!("{number}\u{a0}%")
-    } else {
-        format!("{number}%")
-    }
+    locale::text(lang, "percent", &[("number", &number)])
 }
 
 fn parse_time(value: &Value) -> Option<DateTime<FixedOffset>> {
@@ -306,7 +279,7 @@ fn accent(invoice: &invoices::Model) -> (u8, u8, u8) {
 /// When krilla cannot write the document.
 pub fn render(invoice: &invoices::Model) -> Result<Vec<u8>, RenderError> {
     let lang = language(invoice);
-    let labels = if lang.starts_with("de") { &DE } else { &EN };
+    let labels = &Labels::new(lang);
     let money = |minor: i64| Money::new(minor, &invoice.currency).localized(lang);
     let rows: Vec<Row> = invoice
         .lines
@@ -373,11 +346,11 @@ pub fn render(invoice: &invoices::Model) -> Result<Vec<u8>, RenderError> {
 }
 
 /// "Invoice" or "Credit note", in the document's language.
-fn title(invoice: &invoices::Model, labels: &Labels) -> &'static str {
+fn title<'a>(invoice: &invoices::Model, labels: &'a Labels) -> &'a str {
     if invoice.is_credit_note() {
-        labels.credit_note
+        &labels.credit_note
     } else {
-        labels.invoice
+        &labels.invoice
     }
 }
 
@@ -412,16 +385,16 @@ fn header(
 
     // the invoice's facts, right-aligned under the title
     let status = if invoice.status == invoices::STATUS_VOID {
-        labels.void
+        &labels.void
     } else if invoice.is_credit_note() {
-        labels.refunded
+        &labels.refunded
     } else {
-        labels.paid
+        &labels.paid
     };
     let number_label = if invoice.is_credit_note() {
-        labels.credit_note_number
+        &labels.credit_note_number
     } else {
-        labels.number
+        &labels.number
     };
     let issued = invoice
         .issued_at
@@ -429,9 +402,9 @@ fn header(
         .unwrap_or_default();
     let mut facts_y = 90.0;
     for (label, value) in [
-        (number_label, invoice.number.as_str()),
-        (labels.issued, issued.as_str()),
-        (labels.status, status),
+        (number_label.as_str(), invoice.number.as_str()),
+        (labels.issued.as_str(), issued.as_str()),
+        (labels.status.as_str(), status.as_str()),
     ] {
         pen.color(MUTED);
         pen.text(&REGULAR, 9.5, 340.0, facts_y, label);
@@ -442,7 +415,7 @@ fn header(
 
     y = y.max(facts_y) + 24.0;
     pen.color(MUTED);
-    pen.text(&BOLD, 9.5, LEFT, y, labels.bill_to);
+    pen.text(&BOLD, 9.5, LEFT, y, &labels.bill_to);
     y += 15.0;
     pen.color(INK);
     pen.text(
@@ -473,10 +446,10 @@ fn table(pen: &mut Pen<'_, '_>, labels: &Labels, rows: &[Row], top: f32) -> f32 
     pen.rect(BAND, LEFT, top, RIGHT - LEFT, 22.0);
     pen.color(MUTED);
     let head_y = top + 15.0;
-    pen.text(&BOLD, 9.0, LEFT + 8.0, head_y, labels.description);
-    pen.text(&BOLD, 9.0, COL_PERIOD, head_y, labels.period);
-    pen.text_right(&BOLD, 9.0, COL_QTY_RIGHT, head_y, labels.quantity);
-    pen.text_right(&BOLD, 9.0, RIGHT - 8.0, head_y, labels.amount);
+    pen.text(&BOLD, 9.0, LEFT + 8.0, head_y, &labels.description);
+    pen.text(&BOLD, 9.0, COL_PERIOD, head_y, &labels.period);
+    pen.text_right(&BOLD, 9.0, COL_QTY_RIGHT, head_y, &labels.quantity);
+    pen.text_right(&BOLD, 9.0, RIGHT - 8.0, head_y, &labels.amount);
     let mut y = top + 22.0;
     for row in rows {
         let baseline = y + 17.0;
@@ -505,7 +478,7 @@ fn totals(pen: &mut Pen<'_, '_>, invoice: &invoices::Model, labels: &Labels, lan
     let label_x = 340.0;
     let mut y = top + 22.0;
     pen.color(MUTED);
-    pen.text(&REGULAR, 10.0, label_x, y, labels.subtotal);
+    pen.text(&REGULAR, 10.0, label_x, y, &labels.subtotal);
     pen.color(INK);
     pen.text_right(&REGULAR, 10.0, RIGHT - 8.0, y, &money(invoice.subtotal));
     y += 17.0;
@@ -522,7 +495,7 @@ fn totals(pen: &mut Pen<'_, '_>, invoice: &invoices::Model, labels: &Labels, lan
     y += 10.0;
     pen.rect(INK, label_x, y, RIGHT - label_x, 0.8);
     y += 18.0;
-    pen.text(&BOLD, 12.0, label_x, y, labels.total);
+    pen.text(&BOLD, 12.0, label_x, y, &labels.total);
     pen.text_right(
         &BOLD,
         12.0,
@@ -557,8 +530,13 @@ fn footer(
         RIGHT,
         y,
         &format!(
-            "{} · {} {page} {} {of}",
-            invoice.number, labels.page, labels.of
+            "{} · {}",
+            invoice.number,
+            locale::text(
+                &labels.lang,
+                "invoice-pdf-page",
+                &[("page", &page.to_string()), ("pages", &of.to_string())]
+            )
         ),
     );
 }

@@ -9,7 +9,7 @@ use loco_rs::{
 };
 
 /// Renders a mail template directory (`subject.t`, `text.t`, `html.t`) into
-/// an email. Unlike Loco's `mail_template`, the HTML part escapes every value
+/// an email, its words looked up in Fluent in the `lang` of its locals. Unlike Loco's `mail_template`, the HTML part escapes every value
 /// (Tera escapes only templates named `.html`), so a customer's name or a
 /// workspace's name can never put markup into a merchant-branded email.
 ///
@@ -19,6 +19,9 @@ pub fn compose(dir: &Dir<'_>, args: Args) -> Result<Email> {
     let mut tera = tera::Tera::default();
     // set before templates are added: Tera decides per template as it adds it
     tera.autoescape_on(vec!["html.t"]);
+    // every word comes from Fluent (`t(key=..., lang=lang)`), as on the pages
+    let messages = crate::locale::messages().map_err(|e| Error::string(&e))?;
+    tera.register_function("t", fluent_templates::FluentLoader::new(messages.clone()));
     for file in dir.files() {
         let name = file
             .path()

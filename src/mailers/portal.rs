@@ -347,7 +347,7 @@ impl PortalMailer {
                 "name": customer.name,
                 "amount": charge.money().localized(settled.lang()),
                 "description": charge.description,
-                "reason": charge.failure_message.clone().unwrap_or_default(),
+                "reason": charge.failure_reason(settled.lang()).unwrap_or_default(),
                 "retry_at": notice.retry_at.map(|at| crate::locale::date(at, settled.lang())),
                 "cancelled": notice.cancelled,
                 "url": notice.url,

@@ -88,6 +88,19 @@ pub struct HistoryPage {
 }
 
 impl Model {
+    /// Why this charge failed, in the reader's words: the gateway's code
+    /// read through Fluent's `decline-<code>`. A code no language knows reads
+    /// as a general decline, never as the gateway's own English.
+    #[must_use]
+    pub fn failure_reason(&self, lang: &str) -> Option<String> {
+        if self.status != Status::Failed.as_str() {
+            return None;
+        }
+        let code = self.failure_code.as_deref().unwrap_or_default();
+        crate::locale::try_text(lang, &format!("decline-{code}"), &[])
+            .or_else(|| crate::locale::try_text(lang, "decline-other", &[]))
+    }
+
     /// Records a pending charge attempt, or returns the one already recorded
     /// under the same idempotency key (the insert is the lock: two racers hit
     /// the unique index and the loser reads the winner's row).

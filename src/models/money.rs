@@ -60,28 +60,21 @@ impl<'a> Money<'a> {
         )
     }
 
-    /// For a page in `lang`: `$1,234.50` / `1.234,50 $`; currencies without a
-    /// well-known symbol keep their code (`1,234.50 CHF`, `1.234,50 CHF`).
+    /// For a page in `lang`, the way its Fluent files write money:
+    /// `$1,234.50`, `1.234,50 $`, `1 234,50 $`; currencies without a
+    /// well-known symbol keep their code (`1,234.50 CHF`).
     #[must_use]
     pub fn localized(&self, lang: &str) -> String {
-        let german = lang.starts_with("de");
-        let (group, decimal) = if german { ('.', ',') } else { (',', '.') };
         let digits = minor_unit_digits(self.currency);
         let scale = 10u64.pow(digits);
         let abs = self.minor.unsigned_abs();
-        let whole = (abs / scale).to_string();
-        let mut grouped = String::new();
-        for (i, c) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i).is_multiple_of(3) {
-                grouped.push(group);
-            }
-            grouped.push(c);
-        }
+        let grouped = crate::locale::group_digits(&(abs / scale).to_string(), lang);
         let number = if digits == 0 {
             grouped
         } else {
             format!(
-                "{grouped}{decimal}{:0width$}",
+                "{grouped}{}{:0width$}",
+                crate::locale::decimal_separator(lang),
                 abs % scale,
                 width = digits as usize
             )
@@ -94,11 +87,15 @@ impl<'a> Money<'a> {
             "JPY" => Some("¥"),
             _ => None,
         };
-        match (symbol, german) {
-            (Some(sym), false) => format!("{sign}{sym}{number}"),
-            (Some(sym), true) => format!("{sign}{number}\u{a0}{sym}"),
-            (None, _) => format!("{sign}{number}\u{a0}{}", self.currency),
-        }
+        let (key, mark) = match symbol {
+            Some(sym) => ("money-with-symbol", sym),
+            None => ("money-with-code", self.currency),
+        };
+        crate::locale::text(
+            lang,
+            key,
+            &[("sign", sign), ("number", &number), ("symbol", mark)],
+        )
     }
 
     /// Reads an amount typed in major units ("12.5", "12.50", "12", "1,234.50"
@@ -202,6 +199,14 @@ mod tests {
             "-15.00\u{a0}CHF"
         );
         assert_eq!(Money::new(5, "KWD").localized("de-DE"), "0,005\u{a0}KWD");
+        assert_eq!(
+            Money::new(123_450, "EUR").localized("fr-FR"),
+            "1\u{a0}234,50\u{a0}€"
+        );
+        assert_eq!(
+            Money::new(-1500, "CHF").localized("fr-FR"),
+            "-15,00\u{a0}CHF"
+        );
     }
 
     #[test]

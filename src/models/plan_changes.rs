@@ -597,7 +597,14 @@ async fn charge_upgrade(
             payment_method_id: Some(method.id),
             amount: p.total,
             currency: preview.to.currency.clone(),
-            description: format!("{to_name} × {} (prorated)", preview.to_quantity),
+            description: crate::locale::text(
+                lang,
+                "charge-description-prorated",
+                &[
+                    ("plan", &to_name),
+                    ("quantity", &preview.to_quantity.to_string()),
+                ],
+            ),
             attempt: 1,
             idempotency_key: key.clone(),
             period_start: Some(p.at),

@@ -340,45 +340,23 @@ impl Model {
         Interval::parse(&self.interval).unwrap_or(Interval::Month)
     }
 
-    /// The billing cycle in words: "monthly", "every 3 months".
+    /// The billing cycle in words, for the console and exports (English):
+    /// "monthly", "every 3 months".
     #[must_use]
     pub fn interval_words(&self) -> String {
-        let interval = self.interval();
-        if self.interval_count == 1 {
-            return match interval {
-                Interval::Day => "daily",
-                Interval::Week => "weekly",
-                Interval::Month => "monthly",
-                Interval::Year => "yearly",
-            }
-            .to_string();
-        }
-        format!("every {} {}s", self.interval_count, interval.as_str())
+        self.interval_words_in(crate::locale::DEFAULT)
     }
 
-    /// The billing cycle in the reader's language.
+    /// The billing cycle in the reader's language ("monthly", "alle 3
+    /// Monate", "tous les 3 mois").
     #[must_use]
     pub fn interval_words_in(&self, lang: &str) -> String {
-        if !lang.starts_with("de") {
-            return self.interval_words();
-        }
-        let interval = self.interval();
-        if self.interval_count == 1 {
-            return match interval {
-                Interval::Day => "täglich",
-                Interval::Week => "wöchentlich",
-                Interval::Month => "monatlich",
-                Interval::Year => "jährlich",
-            }
-            .to_string();
-        }
-        let unit = match interval {
-            Interval::Day => "Tage",
-            Interval::Week => "Wochen",
-            Interval::Month => "Monate",
-            Interval::Year => "Jahre",
-        };
-        format!("alle {} {unit}", self.interval_count)
+        crate::locale::text_counted(
+            lang,
+            &format!("cycle-{}", self.interval().as_str()),
+            i64::from(self.interval_count),
+            &[],
+        )
     }
 
     /// The end of a first billing period that starts at `start` (which is

@@ -237,11 +237,23 @@ pub async fn renew(
             payment_method_id: sub.payment_method_id,
             amount,
             currency: price.currency.clone(),
-            description: format!(
-                "{} ({})",
-                plan_name(db, workspace_id, &price).await?,
-                price.interval_words()
-            ),
+            // written once, in the customer's language: it is what their
+            // receipt, Billing history and invoice print
+            description: {
+                let lang = crate::locale::pick(
+                    customer.locale.as_deref(),
+                    None,
+                    &workspace.default_locale,
+                );
+                crate::locale::text(
+                    lang,
+                    "charge-description",
+                    &[
+                        ("plan", &plan_name(db, workspace_id, &price).await?),
+                        ("cycle", &price.interval_words_in(lang)),
+                    ],
+                )
+            },
             attempt,
             idempotency_key: key.clone(),
             period_start: Some(period_start),

@@ -337,9 +337,9 @@ impl Model {
         // not sent: the language stays as it is
         let locale = match b.default_locale.trim() {
             "" => self.default_locale.clone(),
-            chosen => crate::locale::SUPPORTED
-                .into_iter()
-                .find(|l| *l == chosen)
+            chosen => crate::locale::available()
+                .iter()
+                .find(|l| **l == chosen)
                 .ok_or_else(|| {
                     super::field_error("default_locale", "Choose one of the languages listed.")
                 })?

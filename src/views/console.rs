@@ -149,7 +149,7 @@ impl ChargeListRow {
             description: c.description.clone(),
             amount: money(c.amount, &c.currency),
             status: c.status.clone(),
-            failure: c.failure_message.clone(),
+            failure: c.failure_reason(LANG),
         }
     }
 }
@@ -278,7 +278,7 @@ impl From<&charges::Model> for CustomerChargeRow {
             description: c.description.clone(),
             amount: money(c.amount, &c.currency),
             status: c.status.clone(),
-            failure: c.failure_message.clone(),
+            failure: c.failure_reason(LANG),
             refunded: (c.amount_refunded > 0).then(|| money(c.amount_refunded, &c.currency)),
             refundable: left > 0,
             left: Money::new(left, &c.currency).decimal(),

@@ -103,7 +103,7 @@ impl PaymentDue {
                     let due = Self {
                         amount: Money::new(charge.amount, &charge.currency).localized(lang),
                         failed_on: locale::date(charge.created_at, lang),
-                        reason: charge.failure_message.clone(),
+                        reason: charge.failure_reason(lang),
                         fix_href: fixable.then(|| {
                             format!("/portal/{}/billing#charge-{}", workspace.slug, charge.id)
                         }),
@@ -281,7 +281,7 @@ impl ChargeRow {
             } else {
                 c.status.clone()
             },
-            failure_message: c.failure_message.clone(),
+            failure_message: c.failure_reason(lang),
             refunded: (c.amount_refunded > 0)
                 .then(|| Money::new(c.amount_refunded, &c.currency).localized(lang)),
         }

@@ -663,13 +663,13 @@ async fn an_admin_rebrands_the_portal_with_a_logo_and_bad_input_saves_nothing() 
         Some(logo_url.as_str()),
         "no new logo sent: kept"
     );
-    let french = app
+    let italian = app
         .server()
         .get("/portal/acme/login")
-        .add_header("accept-language", "fr-FR,fr;q=0.9,en;q=0.5")
+        .add_header("accept-language", "it-IT,it;q=0.9,en;q=0.5")
         .await
         .text();
-    assert!(french.contains(r#"<html lang="de-DE">"#), "{french}");
+    assert!(italian.contains(r#"<html lang="de-DE">"#), "{italian}");
     let res = admin
         .post("/admin/acme/branding")
         .multipart(

@@ -67,7 +67,8 @@ async fn every_email_escapes_what_people_typed() {
         .unwrap()
         .expect("ada has invoices");
 
-    for lang in ["en-US", "de-DE"] {
+    let mut subjects = std::collections::BTreeSet::new();
+    for &lang in portal::locale::available() {
         let receipt = PortalMailer::receipt(
             &settings,
             &workspace,
@@ -78,7 +79,19 @@ async fn every_email_escapes_what_people_typed() {
         )
         .unwrap();
         assert_escaped(&receipt, &format!("receipt ({lang})"));
+        assert!(
+            receipt.html.contains(&format!(r#"<html lang="{lang}">"#)),
+            "{lang}"
+        );
+        // each language its own words, none empty (a missing message)
+        assert!(!receipt.subject.starts_with(':'), "{}", receipt.subject);
+        subjects.insert(receipt.subject.clone());
     }
+    assert_eq!(
+        subjects.len(),
+        portal::locale::available().len(),
+        "{subjects:?}"
+    );
 
     let to = customer.email.clone();
     PortalMailer::sign_in_link(

@@ -96,7 +96,7 @@ async fn the_owner_refunds_part_then_the_rest_and_ada_sees_it() {
     assert_eq!(told.subject, "Your refund from Acme Cloud: $10.00");
     assert!(
         told.text
-            .contains("we refunded $10.00 of your payment of $29.00 for"),
+            .contains("We refunded $10.00 of your payment of $29.00 for"),
         "{}",
         told.text
     );
@@ -209,6 +209,85 @@ async fn the_owner_refunds_part_then_the_rest_and_ada_sees_it() {
         .get(&format!("/portal/globex/credit-notes/{}", note.pid))
         .await;
     assert_eq!(denied.status_code(), StatusCode::NOT_FOUND);
+}
+
+/// The words of a refund are all Fluent's: a French customer reads the
+/// email, Billing history and the credit note in French.
+#[tokio::test]
+async fn a_french_customer_reads_her_refund_in_french() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let charge = adas_paid_charge(ctx).await;
+    let inbox = mail::unique_address("ada-fr");
+    let mut ada = support::customer(ctx, "acme", "ada@example.com")
+        .await
+        .into_active_model();
+    ada.email = Set(inbox.clone());
+    ada.locale = Set(Some("fr-FR".into()));
+    let ada = ada.update(&ctx.db).await.unwrap();
+    let owner = app.server();
+    support::console_sign_in(&owner, ctx, "owner@acme.test").await;
+    let detail = format!("/admin/acme/customers/{}", ada.pid);
+    let page = owner.get(&detail).await.text();
+    let done = owner
+        .post(&format!("{detail}/charges/{}/refund", charge.pid))
+        .form(&[
+            ("csrf_token", support::csrf(&page).as_str()),
+            ("amount", "1234.5"),
+            ("reason", "requested_by_customer"),
+            ("idempotency_key", "fr"),
+        ])
+        .await;
+    // more than was paid, refused; then a part of it
+    assert_eq!(done.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+    let done = owner
+        .post(&format!("{detail}/charges/{}/refund", charge.pid))
+        .form(&[
+            ("csrf_token", support::csrf(&page).as_str()),
+            ("amount", "10.00"),
+            ("reason", "requested_by_customer"),
+            ("idempotency_key", "fr"),
+        ])
+        .await;
+    assert_eq!(done.status_code(), StatusCode::SEE_OTHER, "{}", done.text());
+
+    let told = mail::wait_for(&inbox, 1).await;
+    assert_eq!(
+        told.subject,
+        "Acme Cloud\u{a0}: votre remboursement de 10,00\u{a0}$"
+    );
+    assert!(
+        told.text.starts_with("Bonjour Ada Lovelace,")
+            && told.text.contains(
+                "Nous vous avons remboursé 10,00\u{a0}$ sur votre paiement de 29,00\u{a0}$"
+            ),
+        "{}",
+        told.text
+    );
+
+    let customer = app.server();
+    support::sign_in(&customer, ctx, &ada).await;
+    let billing = customer.get("/portal/acme/billing").await.text();
+    assert!(billing.contains(r#"<html lang="fr-FR">"#), "{billing}");
+    assert!(billing.contains("Historique de facturation"), "{billing}");
+    assert!(billing.contains("Partiellement remboursé"), "{billing}");
+    assert!(billing.contains("10,00\u{a0}$ remboursés"), "{billing}");
+    let note = invoices::Entity::find()
+        .filter(invoices::Column::CustomerId.eq(ada.id))
+        .order_by_desc(invoices::Column::Id)
+        .one(&ctx.db)
+        .await
+        .unwrap()
+        .expect("a credit note");
+    let pdf = customer
+        .get(&format!("/portal/acme/credit-notes/{}", note.pid))
+        .await;
+    assert_eq!(pdf.status_code(), StatusCode::OK);
+    let text = support::pdf_text(pdf.as_bytes());
+    for words in ["Avoir", "Numéro d’avoir", "Remboursé", "Facturé à", "Total"] {
+        assert!(text.contains(words), "{words} in:\n{text}");
+    }
+    assert!(!text.contains("Credit note"), "{text}");
 }
 
 #[tokio::test]

@@ -289,16 +289,31 @@ async fn the_page_speaks_the_browsers_language() {
         .await;
     assert!(page.text().contains(r#"<html lang="de-DE">"#));
     assert!(page.text().contains("Anmeldelink per E-Mail senden"));
+    // French is a folder of Fluent files; a Canadian French browser finds it
+    let page = app
+        .server()
+        .get("/portal/acme/login")
+        .add_header("accept-language", "fr-CA,fr;q=0.9,en;q=0.5")
+        .await;
+    assert!(page.text().contains(r#"<html lang="fr-FR">"#));
+    assert!(page.text().contains("M’envoyer un lien de connexion"));
+    // q=0 means "not this one"
+    let page = app
+        .server()
+        .get("/portal/acme/login")
+        .add_header("accept-language", "fr;q=0, de;q=0.5")
+        .await;
+    assert!(page.text().contains(r#"<html lang="de-DE">"#));
 }
 
 #[tokio::test]
 async fn a_browser_asking_for_a_language_we_do_not_offer_reads_the_workspaces() {
     let app = support::boot_with_demo().await;
-    // globex speaks German; this browser wants French, then English
+    // globex speaks German; this browser wants Italian, then English
     let page = app
         .server()
         .get("/portal/globex/login")
-        .add_header("accept-language", "fr-FR,fr;q=0.9,en;q=0.8")
+        .add_header("accept-language", "it-IT,it;q=0.9,en;q=0.8")
         .await;
     assert!(
         page.text().contains(r#"<html lang="de-DE">"#),

@@ -78,7 +78,7 @@ async fn render(
         ),
         field("tax_id", "VAT or tax ID (optional)", "text", None),
     ];
-    let languages: Vec<_> = crate::locale::SUPPORTED
+    let languages: Vec<_> = crate::locale::available()
         .iter()
         .map(|l| json!({ "code": l, "name": crate::locale::name(l) }))
         .collect();

@@ -54,7 +54,7 @@ pub struct CustomerCreate {
     pub address: Option<Address>,
     #[serde(default)]
     pub marketing_opt_in: bool,
-    /// `en-US` or `de-DE`
+    /// A language the portal offers (`en-US`, `de-DE`, `fr-FR`)
     pub locale: Option<String>,
 }
 
@@ -100,7 +100,10 @@ pub async fn create(
     check_text(&text)?;
     if let Some(locale) = &body.locale {
         if crate::locale::supported(locale).is_none() {
-            return Err(invalid_field("locale", "use en-US or de-DE"));
+            return Err(invalid_field(
+                "locale",
+                &format!("use one of {}", crate::locale::available().join(", ")),
+            ));
         }
     }
     let address = body.address.unwrap_or_default();

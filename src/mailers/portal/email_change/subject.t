@@ -1,1 +1,1 @@
-{% if lang == "de-DE" %}Bestätigen Sie Ihre neue E-Mail-Adresse bei {{ workspace }}{% else %}Confirm your new email address for {{ workspace }}{% endif %}
+{{ t(key="mail-email-change-subject", lang=lang, workspace=workspace) }}

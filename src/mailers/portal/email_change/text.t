@@ -1,19 +1,9 @@
-{% if lang == "de-DE" %}Hallo {{ name }},
+{{ t(key="mail-greeting", lang=lang, name=name) }}
 
-bitte bestätigen Sie, dass Sie diese Adresse für Ihr Abrechnungskonto bei {{ workspace }} verwenden möchten:
-
-{{ url }}
-
-Der Link ist {{ minutes }} Minuten gültig. Bis zur Bestätigung bleibt Ihre bisherige Adresse aktiv.
-
-Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail.
-{% else %}Hi {{ name }},
-
-please confirm that you want to use this address for your billing account with {{ workspace }}:
+{{ t(key="mail-email-change-open-link", lang=lang, workspace=workspace) }}
 
 {{ url }}
 
-The link is valid for {{ minutes }} minutes. Until you confirm, your current address stays in use.
+{{ t(key="mail-email-change-validity", lang=lang, minutes=minutes) }}
 
-If you did not ask for this, ignore this email.
-{% endif %}
+{{ t(key="mail-ignore", lang=lang) }}

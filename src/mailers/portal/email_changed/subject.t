@@ -1,1 +1,1 @@
-{% if lang == "de-DE" %}Ihre E-Mail-Adresse bei {{ workspace }} wurde geändert{% else %}Your email address for {{ workspace }} was changed{% endif %}
+{{ t(key="mail-email-changed-subject", lang=lang, workspace=workspace) }}

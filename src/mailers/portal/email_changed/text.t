@@ -1,11 +1,5 @@
-{% if lang == "de-DE" %}Hallo {{ name }},
+{{ t(key="mail-greeting", lang=lang, name=name) }}
 
-die E-Mail-Adresse Ihres Abrechnungskontos bei {{ workspace }} ist jetzt {{ new_email }} (vorher {{ old_email }}). Rechnungen, Belege und Anmeldelinks gehen ab sofort dorthin.
+{{ t(key="mail-email-changed-body", lang=lang, workspace=workspace, new_email=new_email, old_email=old_email) }}
 
-Wenn Sie das nicht waren, schreiben Sie sofort an {{ support }}.
-{% else %}Hi {{ name }},
-
-the email address of your billing account with {{ workspace }} is now {{ new_email }} (it was {{ old_email }}). Invoices, receipts and sign-in links go there from now on.
-
-If this was not you, write to {{ support }} right away.
-{% endif %}
+{{ t(key="mail-email-changed-not-you", lang=lang, support=support) }}

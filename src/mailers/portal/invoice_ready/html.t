@@ -3,7 +3,6 @@
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center">
 <table role="presentation" width="480" cellpadding="0" cellspacing="0" style="max-width:480px;background:#ffffff;border:1px solid #e5e7eb;border-radius:12px;padding:32px"><tr><td>
 <p style="margin:0 0 16px;font-weight:700;color:{{ accent }}">{{ workspace }}</p>
-{% if lang == "de-DE" %}<p>Hallo {{ name }},</p><p>Ihre Rechnung <strong>{{ number }}</strong> über {{ amount }} ist bereit.</p><p><a href="{{ billing_url }}" style="color:{{ accent }}">Zum Rechnungsverlauf</a></p>
-{% else %}<p>Hi {{ name }},</p><p>Your invoice <strong>{{ number }}</strong> for {{ amount }} is ready.</p><p><a href="{{ billing_url }}" style="color:{{ accent }}">Go to your billing history</a></p>{% endif %}
+<p>{{ t(key="mail-greeting", lang=lang, name=name) }}</p><p>{{ t(key="mail-invoice-ready-body", lang=lang, number=number, amount=amount) }}</p><p><a href="{{ billing_url }}" style="color:{{ accent }}">{{ t(key="mail-go-to-billing-history", lang=lang) }}</a></p>
 </td></tr></table></td></tr></table>
 </body></html>

@@ -1,1 +1,1 @@
-{% if lang == "de-DE" %}Ihre Rechnung {{ number }} von {{ workspace }} ist bereit{% else %}Your invoice {{ number }} from {{ workspace }} is ready{% endif %}
+{{ t(key="mail-invoice-ready-subject", lang=lang, number=number, workspace=workspace) }}

@@ -1,9 +1,5 @@
-{% if lang == "de-DE" %}Hallo {{ name }},
+{{ t(key="mail-greeting", lang=lang, name=name) }}
 
-Ihre Rechnung {{ number }} über {{ amount }} ist bereit. Sie finden sie im Rechnungsverlauf:
+{{ t(key="mail-invoice-ready-body", lang=lang, number=number, amount=amount) }}
+{{ t(key="mail-invoice-ready-where", lang=lang) }}
 {{ billing_url }}
-{% else %}Hi {{ name }},
-
-your invoice {{ number }} for {{ amount }} is ready. Download it from your billing history:
-{{ billing_url }}
-{% endif %}

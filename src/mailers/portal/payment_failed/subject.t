@@ -1,1 +1,1 @@
-{% if lang == "de-DE" %}Zahlung fehlgeschlagen: {{ description }}{% else %}Your payment for {{ description }} failed{% endif %}
+{{ t(key="mail-payment-failed-subject", lang=lang, description=description) }}

@@ -1,15 +1,7 @@
-{% if lang == "de-DE" %}Hallo {{ name }},
+{{ t(key="mail-greeting", lang=lang, name=name) }}
 
-wir konnten {{ amount }} für {{ description }} nicht abbuchen: {{ reason }}
-{% if cancelled %}Das Abonnement wurde deshalb beendet.{% elif retry_at %}Wir versuchen es am {{ retry_at }} erneut.{% endif %}
+{{ t(key="mail-payment-failed-body", lang=lang, amount=amount, description=description, reason=reason) }}
+{% if cancelled %}{{ t(key="mail-payment-failed-ended", lang=lang) }}{% elif retry_at %}{{ t(key="mail-payment-failed-retry", lang=lang, retry_at=retry_at) }}{% endif %}
 
-Aktualisieren Sie Ihre Zahlungsmethode oder zahlen Sie jetzt (Link {{ minutes }} Minuten gültig):
+{{ t(key="mail-payment-failed-fix", lang=lang, minutes=minutes) }}
 {{ url }}
-{% else %}Hi {{ name }},
-
-we could not collect {{ amount }} for {{ description }}: {{ reason }}
-{% if cancelled %}The subscription has therefore ended.{% elif retry_at %}We will try again on {{ retry_at }}.{% endif %}
-
-Update your payment method or pay now (this link works for {{ minutes }} minutes):
-{{ url }}
-{% endif %}

@@ -1,1 +1,1 @@
-{% if lang == "de-DE" %}{% if scheduled %}Ihr Wechsel zu {{ plan }} ist vorgemerkt{% else %}Ihr Abo ist jetzt {{ plan }}{% endif %}{% else %}{% if scheduled %}Your move to {{ plan }} is scheduled{% else %}Your subscription is now {{ plan }}{% endif %}{% endif %}
+{% if scheduled %}{{ t(key="mail-plan-changed-subject-scheduled", lang=lang, plan=plan) }}{% else %}{{ t(key="mail-plan-changed-subject-now", lang=lang, plan=plan) }}{% endif %}

@@ -1,11 +1,5 @@
-{% if lang == "de-DE" %}Hallo {{ name }},
+{{ t(key="mail-greeting", lang=lang, name=name) }}
 
-{% if scheduled %}Ihr Abo wechselt am {{ renews_on }} von {{ from_plan }} zu {{ plan }}. Bis dahin bleibt alles wie es ist; heute wird nichts abgebucht.{% else %}Ihr Abo ist jetzt {{ plan }} (vorher {{ from_plan }}).{% if charged %} Für den Rest des laufenden Zeitraums wurden {{ charged }} abgebucht; die Rechnung finden Sie im Kundenportal.{% endif %}{% endif %}
-Ab dem {{ renews_on }} kostet es {{ renewal_amount }} pro Zeitraum.
+{% if scheduled %}{{ t(key="mail-plan-changed-scheduled", lang=lang, from_plan=from_plan, plan=plan, renews_on=renews_on) }}{% else %}{{ t(key="mail-plan-changed-now", lang=lang, plan=plan, from_plan=from_plan) }}{% if charged %} {{ t(key="mail-plan-changed-charged", lang=lang, charged=charged) }}{% endif %}{% endif %}
+{{ t(key="mail-plan-changed-renewal", lang=lang, renews_on=renews_on, renewal_amount=renewal_amount) }}
 {{ portal_url }}
-{% else %}Hi {{ name }},
-
-{% if scheduled %}your subscription moves from {{ from_plan }} to {{ plan }} on {{ renews_on }}. Until then nothing changes, and nothing is charged today.{% else %}your subscription is now {{ plan }} (was {{ from_plan }}).{% if charged %} {{ charged }} was charged for the rest of the current period; the invoice is in your billing portal.{% endif %}{% endif %}
-From {{ renews_on }} it renews at {{ renewal_amount }} a period.
-{{ portal_url }}
-{% endif %}

@@ -3,7 +3,6 @@
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center">
 <table role="presentation" width="480" cellpadding="0" cellspacing="0" style="max-width:480px;background:#ffffff;border:1px solid #e5e7eb;border-radius:12px;padding:32px"><tr><td>
 <p style="margin:0 0 16px;font-weight:700;color:{{ accent }}">{{ workspace }}</p>
-{% if lang == "de-DE" %}<p>Hallo {{ name }},</p><p>vielen Dank! Wir haben <strong>{{ amount }}</strong> für {{ description }} erhalten.</p>{% if invoice %}<p>Rechnung: {{ invoice }}</p>{% endif %}<p><a href="{{ portal_url }}" style="color:{{ accent }}">Abrechnung verwalten</a></p>
-{% else %}<p>Hi {{ name }},</p><p>Thank you! We received <strong>{{ amount }}</strong> for {{ description }}.</p>{% if invoice %}<p>Invoice: {{ invoice }}</p>{% endif %}<p><a href="{{ portal_url }}" style="color:{{ accent }}">Manage your billing</a></p>{% endif %}
+<p>{{ t(key="mail-greeting", lang=lang, name=name) }}</p><p>{{ t(key="mail-receipt-body", lang=lang, amount=amount, description=description) }}</p>{% if invoice %}<p>{{ t(key="mail-receipt-invoice", lang=lang, invoice=invoice) }}</p>{% endif %}<p><a href="{{ portal_url }}" style="color:{{ accent }}">{{ t(key="mail-manage-billing", lang=lang) }}</a></p>
 </td></tr></table></td></tr></table>
 </body></html>

@@ -1,1 +1,1 @@
-{% if lang == "de-DE" %}Zahlungsbeleg von {{ workspace }}: {{ amount }}{% else %}Your receipt from {{ workspace }}: {{ amount }}{% endif %}
+{{ t(key="mail-receipt-subject", lang=lang, workspace=workspace, amount=amount) }}

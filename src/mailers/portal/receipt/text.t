@@ -1,13 +1,6 @@
-{% if lang == "de-DE" %}Hallo {{ name }},
+{{ t(key="mail-greeting", lang=lang, name=name) }}
 
-vielen Dank! Wir haben {{ amount }} für {{ description }} erhalten.
-{% if invoice %}Rechnung: {{ invoice }}
+{{ t(key="mail-receipt-body", lang=lang, amount=amount, description=description) }}
+{% if invoice %}{{ t(key="mail-receipt-invoice", lang=lang, invoice=invoice) }}
 {% endif %}
-Ihre Abrechnung verwalten: {{ portal_url }}
-{% else %}Hi {{ name }},
-
-thank you! We received {{ amount }} for {{ description }}.
-{% if invoice %}Invoice: {{ invoice }}
-{% endif %}
-Manage your billing: {{ portal_url }}
-{% endif %}
+{{ t(key="mail-manage-billing", lang=lang) }}: {{ portal_url }}

@@ -3,7 +3,6 @@
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center">
 <table role="presentation" width="480" cellpadding="0" cellspacing="0" style="max-width:480px;background:#ffffff;border:1px solid #e5e7eb;border-radius:12px;padding:32px"><tr><td>
 <p style="margin:0 0 16px;font-weight:700;color:{{ accent }}">{{ workspace }}</p>
-{% if lang == "de-DE" %}<p>Hallo {{ name }},</p><p>wir haben Ihnen <strong>{{ amount }}</strong> Ihrer Zahlung von {{ paid }} für {{ description }} vom {{ date }} erstattet. Das Geld geht an die Karte oder das Konto zurück, mit dem Sie bezahlt haben; Ihre Bank kann 5 bis 10 Tage brauchen, bis es erscheint.</p>{% if credit_note %}<p>Gutschrift: {{ credit_note }}</p>{% endif %}<p><a href="{{ portal_url }}" style="color:{{ accent }}">Abrechnung verwalten</a></p>
-{% else %}<p>Hi {{ name }},</p><p>We refunded <strong>{{ amount }}</strong> of your payment of {{ paid }} for {{ description }} on {{ date }}. The money goes back to the card or account you paid with; your bank may take 5 to 10 days to show it.</p>{% if credit_note %}<p>Credit note: {{ credit_note }}</p>{% endif %}<p><a href="{{ portal_url }}" style="color:{{ accent }}">Manage your billing</a></p>{% endif %}
+<p>{{ t(key="mail-greeting", lang=lang, name=name) }}</p><p>{{ t(key="mail-refund-body", lang=lang, amount=amount, paid=paid, description=description, date=date) }}</p>{% if credit_note %}<p>{{ t(key="mail-refund-credit-note", lang=lang, credit_note=credit_note) }}</p>{% endif %}<p><a href="{{ portal_url }}" style="color:{{ accent }}">{{ t(key="mail-manage-billing", lang=lang) }}</a></p>
 </td></tr></table></td></tr></table>
 </body></html>

@@ -1,1 +1,1 @@
-{% if lang == "de-DE" %}Erstattung von {{ workspace }}: {{ amount }}{% else %}Your refund from {{ workspace }}: {{ amount }}{% endif %}
+{{ t(key="mail-refund-subject", lang=lang, workspace=workspace, amount=amount) }}

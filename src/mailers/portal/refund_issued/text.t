@@ -1,13 +1,6 @@
-{% if lang == "de-DE" %}Hallo {{ name }},
+{{ t(key="mail-greeting", lang=lang, name=name) }}
 
-wir haben Ihnen {{ amount }} Ihrer Zahlung von {{ paid }} für {{ description }} vom {{ date }} erstattet. Das Geld geht an die Karte oder das Konto zurück, mit dem Sie bezahlt haben; Ihre Bank kann 5 bis 10 Tage brauchen, bis es erscheint.
-{% if credit_note %}Gutschrift: {{ credit_note }}
+{{ t(key="mail-refund-body", lang=lang, amount=amount, paid=paid, description=description, date=date) }}
+{% if credit_note %}{{ t(key="mail-refund-credit-note", lang=lang, credit_note=credit_note) }}
 {% endif %}
-Ihre Abrechnung verwalten: {{ portal_url }}
-{% else %}Hi {{ name }},
-
-we refunded {{ amount }} of your payment of {{ paid }} for {{ description }} on {{ date }}. The money goes back to the card or account you paid with; your bank may take 5 to 10 days to show it.
-{% if credit_note %}Credit note: {{ credit_note }}
-{% endif %}
-Manage your billing: {{ portal_url }}
-{% endif %}
+{{ t(key="mail-manage-billing", lang=lang) }}: {{ portal_url }}

@@ -1,1 +1,1 @@
-{% if lang == "de-DE" %}Ihr Anmeldelink für {{ workspace }}{% else %}Your sign-in link for {{ workspace }}{% endif %}
+{{ t(key="mail-sign-in-subject", lang=lang, workspace=workspace) }}

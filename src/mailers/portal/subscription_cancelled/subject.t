@@ -1,1 +1,1 @@
-{% if lang == "de-DE" %}{% if now %}Ihr Abo {{ plan }} ist beendet{% else %}Ihr Abo {{ plan }} endet am {{ ends_on }}{% endif %}{% else %}{% if now %}Your {{ plan }} subscription has ended{% else %}Your {{ plan }} subscription ends on {{ ends_on }}{% endif %}{% endif %}
+{% if now %}{{ t(key="mail-cancelled-subject-now", lang=lang, plan=plan) }}{% else %}{{ t(key="mail-cancelled-subject-later", lang=lang, plan=plan, ends_on=ends_on) }}{% endif %}

@@ -3,7 +3,6 @@
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center">
 <table role="presentation" width="480" cellpadding="0" cellspacing="0" style="max-width:480px;background:#ffffff;border:1px solid #e5e7eb;border-radius:12px;padding:32px"><tr><td>
 <p style="margin:0 0 16px;font-weight:700;color:{{ accent }}">{{ workspace }}</p>
-{% if lang == "de-DE" %}<p>Hallo {{ name }},</p><p>Ihr Abo <strong>{{ plan }}</strong> läuft weiter und verlängert sich am {{ renews_on }} wie bisher.</p><p><a href="{{ portal_url }}" style="color:{{ accent }}">Zum Kundenportal</a></p>
-{% else %}<p>Hi {{ name }},</p><p>Your <strong>{{ plan }}</strong> subscription continues and renews on {{ renews_on }} as before.</p><p><a href="{{ portal_url }}" style="color:{{ accent }}">Go to your billing portal</a></p>{% endif %}
+<p>{{ t(key="mail-greeting", lang=lang, name=name) }}</p><p>{{ t(key="mail-kept-body", lang=lang, plan=plan, renews_on=renews_on) }}</p><p><a href="{{ portal_url }}" style="color:{{ accent }}">{{ t(key="mail-go-to-portal", lang=lang) }}</a></p>
 </td></tr></table></td></tr></table>
 </body></html>

@@ -1,1 +1,1 @@
-{% if lang == "de-DE" %}Ihr Abo {{ plan }} läuft weiter{% else %}Your {{ plan }} subscription continues{% endif %}
+{{ t(key="mail-kept-subject", lang=lang, plan=plan) }}

@@ -1,9 +1,4 @@
-{% if lang == "de-DE" %}Hallo {{ name }},
+{{ t(key="mail-greeting", lang=lang, name=name) }}
 
-Ihr Abo {{ plan }} läuft weiter und verlängert sich am {{ renews_on }} wie bisher.
+{{ t(key="mail-kept-body", lang=lang, plan=plan, renews_on=renews_on) }}
 {{ portal_url }}
-{% else %}Hi {{ name }},
-
-your {{ plan }} subscription continues and renews on {{ renews_on }} as before.
-{{ portal_url }}
-{% endif %}

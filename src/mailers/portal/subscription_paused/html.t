@@ -3,7 +3,6 @@
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center">
 <table role="presentation" width="480" cellpadding="0" cellspacing="0" style="max-width:480px;background:#ffffff;border:1px solid #e5e7eb;border-radius:12px;padding:32px"><tr><td>
 <p style="margin:0 0 16px;font-weight:700;color:{{ accent }}">{{ workspace }}</p>
-{% if lang == "de-DE" %}<p>Hallo {{ name }},</p><p>Ihr Abo <strong>{{ plan }}</strong> pausiert ab dem {{ pauses_on }} bis zum {{ resumes_on }}. In dieser Zeit wird nichts abgebucht; am {{ resumes_on }} beginnt der nächste Zeitraum und wird wie gewohnt bezahlt. Sie können jederzeit vorher fortsetzen.</p><p><a href="{{ portal_url }}" style="color:{{ accent }}">Zum Kundenportal</a></p>
-{% else %}<p>Hi {{ name }},</p><p>Your <strong>{{ plan }}</strong> subscription pauses from {{ pauses_on }} until {{ resumes_on }}. Nothing is charged while it is paused; on {{ resumes_on }} the next period starts and is charged as usual. You can resume earlier at any time.</p><p><a href="{{ portal_url }}" style="color:{{ accent }}">Go to your billing portal</a></p>{% endif %}
+<p>{{ t(key="mail-greeting", lang=lang, name=name) }}</p><p>{{ t(key="mail-paused-body", lang=lang, plan=plan, pauses_on=pauses_on, resumes_on=resumes_on) }}</p><p><a href="{{ portal_url }}" style="color:{{ accent }}">{{ t(key="mail-go-to-portal", lang=lang) }}</a></p>
 </td></tr></table></td></tr></table>
 </body></html>

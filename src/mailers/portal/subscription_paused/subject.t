@@ -1,1 +1,1 @@
-{% if lang == "de-DE" %}Ihr Abo {{ plan }} pausiert ab dem {{ pauses_on }}{% else %}Your {{ plan }} subscription pauses from {{ pauses_on }}{% endif %}
+{{ t(key="mail-paused-subject", lang=lang, plan=plan, pauses_on=pauses_on) }}

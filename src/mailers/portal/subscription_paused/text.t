@@ -1,9 +1,4 @@
-{% if lang == "de-DE" %}Hallo {{ name }},
+{{ t(key="mail-greeting", lang=lang, name=name) }}
 
-Ihr Abo {{ plan }} pausiert ab dem {{ pauses_on }} bis zum {{ resumes_on }}. In dieser Zeit wird nichts abgebucht; am {{ resumes_on }} beginnt der nächste Zeitraum und wird wie gewohnt bezahlt. Sie können jederzeit vorher fortsetzen.
+{{ t(key="mail-paused-body", lang=lang, plan=plan, pauses_on=pauses_on, resumes_on=resumes_on) }}
 {{ portal_url }}
-{% else %}Hi {{ name }},
-
-your {{ plan }} subscription pauses from {{ pauses_on }} until {{ resumes_on }}. Nothing is charged while it is paused; on {{ resumes_on }} the next period starts and is charged as usual. You can resume earlier at any time.
-{{ portal_url }}
-{% endif %}

@@ -3,7 +3,6 @@
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center">
 <table role="presentation" width="480" cellpadding="0" cellspacing="0" style="max-width:480px;background:#ffffff;border:1px solid #e5e7eb;border-radius:12px;padding:32px"><tr><td>
 <p style="margin:0 0 16px;font-weight:700;color:{{ accent }}">{{ workspace }}</p>
-{% if lang == "de-DE" %}<p>Hallo {{ name }},</p><p>Ihr Abo <strong>{{ plan }}</strong> läuft ab heute ({{ resumed_on }}) wieder. Der neue Zeitraum beginnt jetzt und wird mit Ihrer gewohnten Zahlungsmethode bezahlt.</p><p><a href="{{ portal_url }}" style="color:{{ accent }}">Zum Kundenportal</a></p>
-{% else %}<p>Hi {{ name }},</p><p>Your <strong>{{ plan }}</strong> subscription is active again from today ({{ resumed_on }}). The new period starts now and is paid with your usual payment method.</p><p><a href="{{ portal_url }}" style="color:{{ accent }}">Go to your billing portal</a></p>{% endif %}
+<p>{{ t(key="mail-greeting", lang=lang, name=name) }}</p><p>{{ t(key="mail-resumed-body", lang=lang, plan=plan, resumed_on=resumed_on) }}</p><p><a href="{{ portal_url }}" style="color:{{ accent }}">{{ t(key="mail-go-to-portal", lang=lang) }}</a></p>
 </td></tr></table></td></tr></table>
 </body></html>

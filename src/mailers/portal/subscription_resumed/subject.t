@@ -1,1 +1,1 @@
-{% if lang == "de-DE" %}Ihr Abo {{ plan }} läuft wieder{% else %}Your {{ plan }} subscription is active again{% endif %}
+{{ t(key="mail-resumed-subject", lang=lang, plan=plan) }}

@@ -1,9 +1,4 @@
-{% if lang == "de-DE" %}Hallo {{ name }},
+{{ t(key="mail-greeting", lang=lang, name=name) }}
 
-Ihr Abo {{ plan }} läuft ab heute ({{ resumed_on }}) wieder. Der neue Zeitraum beginnt jetzt und wird mit Ihrer gewohnten Zahlungsmethode bezahlt.
+{{ t(key="mail-resumed-body", lang=lang, plan=plan, resumed_on=resumed_on) }}
 {{ portal_url }}
-{% else %}Hi {{ name }},
-
-your {{ plan }} subscription is active again from today ({{ resumed_on }}). The new period starts now and is paid with your usual payment method.
-{{ portal_url }}
-{% endif %}

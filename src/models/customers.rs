@@ -282,6 +282,8 @@ pub struct ProfileChanges {
     pub postal_code: Option<String>,
     pub country: Option<String>,
     pub marketing_opt_in: Option<bool>,
+    /// one of `locale::available()`, or blank to follow the browser
+    pub locale: Option<String>,
 }
 
 /// Where a profile change came from, for the audit trail.
@@ -385,6 +387,19 @@ impl Model {
             );
             active.marketing_opt_in = Set(opt_in);
         }
+        let mut locale_error = None;
+        if let Some(locale) = &changes.locale {
+            let value = blank_to_none(Some(locale));
+            match value.as_deref() {
+                Some(code) if !crate::locale::available().contains(&code) => {
+                    locale_error = Some("Choose one of the languages listed.".to_string());
+                }
+                _ => {
+                    record("locale", json!(self.locale), json!(value));
+                    active.locale = Set(value);
+                }
+            }
+        }
         // every problem first, before anything is written
         let mut errors = match active.validate() {
             Ok(()) => BTreeMap::new(),
@@ -392,6 +407,9 @@ impl Model {
                 super::field_errors(&ModelError::DbErr(DbErr::from(invalid))).unwrap_or_default()
             }
         };
+        if let Some(message) = locale_error {
+            errors.insert("locale".to_string(), message);
+        }
         let new_email = match email_change {
             Some(change) => match self.check_new_email(db, change.new_email).await {
                 Ok(email) => Some((change, email)),

@@ -1,6 +1,7 @@
 // The owner refunds part of ada's latest payment from her page in the
 // console; ada reads "Partly refunded" in her Billing history and downloads
-// the credit note. Both pages are audited with axe.
+// the credit note, then again in French once she chooses it on her
+// profile. Every page is audited with axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, launch, audit, consoleSignIn, signInFromConsole } from './support.mjs';
@@ -66,6 +67,24 @@ test('the owner refunds part of ada\'s payment and ada sees it with a credit not
   const chunks = [];
   for await (const chunk of await download.createReadStream()) chunks.push(chunk);
   assert.equal(Buffer.concat(chunks).subarray(0, 5).toString(), '%PDF-');
+
+  // ada reads it in French: she chooses her language on her profile
+  await ada.getByRole('link', { name: 'Profile' }).click();
+  await ada.getByLabel('Language of pages and emails').selectOption({ label: 'Français' });
+  await ada.getByRole('button', { name: 'Save changes' }).click();
+  await ada.getByRole('status').getByText('Vos modifications sont enregistrées.').waitFor();
+  assert.equal(await ada.locator('html').getAttribute('lang'), 'fr-FR');
+  await ada.getByRole('link', { name: 'Historique de facturation' }).click();
+  await ada.getByRole('heading', { name: 'Historique de facturation', level: 1 }).waitFor();
+  const ligne = ada.getByRole('row').filter({ hasText: 'Partiellement remboursé' });
+  await ligne.getByText('1,00\u00a0$ remboursés').waitFor();
+  await ligne.getByRole('link', { name: `Avoir ${number}` }).waitFor();
+  await audit(ada, 'billing history in French with a partial refund');
+  // and back to English for the journeys that follow
+  await ada.getByRole('link', { name: 'Profil' }).click();
+  await ada.getByLabel('Langue des pages et des e-mails').selectOption({ label: 'English' });
+  await ada.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+  await ada.getByRole('status').getByText('Your changes are saved.').waitFor();
   await customerContext.close();
   await consoleContext.close();
 });

@@ -363,8 +363,10 @@ async fn the_country_is_chosen_from_a_list_in_the_customers_language() {
     let at = |name: &str| html.find(&format!(">{name}</option>")).expect(name);
     assert!(at("Oman") < at("Österreich") && at("Österreich") < at("Pakistan"));
     assert!(at("Vereinigte Staaten") < at("Zypern"));
+    let countries = &html[html.find(r#"<select id="country""#).unwrap()..];
+    let countries = &countries[..countries.find("</select>").unwrap()];
     assert_eq!(
-        html.matches("<option value=").count(),
+        countries.matches("<option value=").count(),
         portal::countries::CODES.len() + 1
     );
 
@@ -386,4 +388,75 @@ async fn the_country_is_chosen_from_a_list_in_the_customers_language() {
     assert_eq!(after.country.as_deref(), Some("AT"));
     let html = server.get("/portal/globex/profile").await.text();
     assert!(html.contains(r#"<option value="AT" selected>Österreich</option>"#));
+}
+
+#[tokio::test]
+async fn the_customer_chooses_the_language_of_her_pages_and_emails() {
+    let app = support::boot_with_demo().await;
+    let ctx = &app.app_context;
+    let server = app.server();
+    let ada = support::customer(ctx, "acme", "ada@example.com").await;
+    support::sign_in(&server, ctx, &ada).await;
+    let page = server.get("/portal/acme/profile").await.text();
+    assert!(
+        page.contains(r#"<option value="fr-FR" lang="fr-FR">Français</option>"#),
+        "{page}"
+    );
+    let post = |locale: &'static str, page: String| {
+        let server = &server;
+        async move {
+            server
+                .post("/portal/acme/profile")
+                .form(&[
+                    ("csrf_token", support::csrf(&page).as_str()),
+                    ("name", "Ada Lovelace"),
+                    ("email", "ada@example.com"),
+                    ("address_line1", ""),
+                    ("address_line2", ""),
+                    ("city", ""),
+                    ("region", ""),
+                    ("postal_code", ""),
+                    ("country", ""),
+                    ("locale", locale),
+                ])
+                .await
+        }
+    };
+    // a language we do not offer: named, nothing saved
+    let refused = post("xx-XX", page.clone()).await;
+    assert_eq!(refused.status_code(), 422);
+    assert!(
+        refused.text().contains(r#"id="locale-error""#),
+        "{}",
+        refused.text()
+    );
+    let unchanged = support::customer(ctx, "acme", "ada@example.com").await;
+    assert_eq!(unchanged.locale, ada.locale);
+
+    let saved = post("fr-FR", page).await;
+    assert_eq!(saved.status_code(), 303, "{}", saved.text());
+    let french = server.get("/portal/acme/profile?saved=1").await.text();
+    assert!(french.contains(r#"<html lang="fr-FR">"#), "{french}");
+    assert!(
+        french.contains("Vos modifications sont enregistrées."),
+        "{french}"
+    );
+    let ada = support::customer(ctx, "acme", "ada@example.com").await;
+    assert_eq!(ada.locale.as_deref(), Some("fr-FR"));
+
+    // back to automatic: the browser decides again
+    let saved = post("", french).await;
+    assert_eq!(saved.status_code(), 303);
+    assert_eq!(
+        support::customer(ctx, "acme", "ada@example.com")
+            .await
+            .locale,
+        None
+    );
+    let german = server
+        .get("/portal/acme/profile")
+        .add_header("accept-language", "de-DE")
+        .await
+        .text();
+    assert!(german.contains(r#"<html lang="de-DE">"#));
 }

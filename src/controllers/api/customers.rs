@@ -157,9 +157,12 @@ pub struct CustomerUpdate {
     /// fields given replace the stored ones; an empty string clears one
     pub address: Option<Address>,
     pub marketing_opt_in: Option<bool>,
+    /// the language of their portal and emails (`en-US`, `de-DE`, `fr-FR`);
+    /// an empty string follows their browser
+    pub locale: Option<String>,
 }
 
-/// Update a customer's name, address or marketing choice (audited, and
+/// Update a customer's name, address, marketing choice or language (audited, and
 /// announced as a `customer.updated` webhook event).
 #[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "customers",
     params(("id" = String, Path, description = "customer id")), request_body = CustomerUpdate,
@@ -172,7 +175,10 @@ pub async fn update(
     axum::Json(body): axum::Json<CustomerUpdate>,
 ) -> Result<Response> {
     let customer = find::<customers::Entity>(&ctx, ws.id, &id, "customer").await?;
-    let mut text = vec![("name", body.name.as_deref())];
+    let mut text = vec![
+        ("name", body.name.as_deref()),
+        ("locale", body.locale.as_deref()),
+    ];
     text.extend(address_text(body.address.as_ref()));
     check_text(&text)?;
     let address = body.address.unwrap_or_default();
@@ -188,6 +194,7 @@ pub async fn update(
                 postal_code: address.postal_code,
                 country: address.country,
                 marketing_opt_in: body.marketing_opt_in,
+                locale: body.locale,
             },
             None,
             ChangeContext {

@@ -45,6 +45,9 @@ pub struct ProfileForm {
     country: String,
     /// a checkbox: present ("on") when ticked
     marketing_opt_in: Option<String>,
+    /// a language folder's name, or empty to follow the browser; absent
+    /// (a form from before the choice existed): unchanged
+    locale: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -70,6 +73,7 @@ fn values(c: &customers::Model) -> serde_json::Value {
         "address_line1": c.address_line1, "address_line2": c.address_line2,
         "city": c.city, "region": c.region, "postal_code": c.postal_code,
         "country": c.country, "marketing_opt_in": c.marketing_opt_in,
+        "locale": c.locale,
     })
 }
 
@@ -95,6 +99,10 @@ fn render_form(
             "notice_key": notice,
             "countries": crate::countries::list(signed_in.lang),
             "country_unlisted": country_unlisted,
+            "languages": crate::locale::available()
+                .iter()
+                .map(|code| json!({ "code": code, "name": crate::locale::name(code) }))
+                .collect::<Vec<_>>(),
         }),
     );
     format::render()
@@ -177,6 +185,8 @@ pub async fn update(
         marketing_opt_in: Capability::EditMarketing
             .allowed(ws)
             .then_some(form.marketing_opt_in.is_some()),
+        // the customer's own language is always theirs to choose
+        locale: form.locale.clone(),
     };
     // What the customer typed goes back into the form when something is wrong.
     let submitted = json!({
@@ -184,6 +194,7 @@ pub async fn update(
         "address_line1": form.address_line1, "address_line2": form.address_line2,
         "city": form.city, "region": form.region, "postal_code": form.postal_code,
         "country": form.country, "marketing_opt_in": form.marketing_opt_in.is_some(),
+        "locale": form.locale,
     });
     let ip = peer.to_string();
     let context = ChangeContext {

@@ -20,6 +20,8 @@ number-decimal-separator = ,
 number-group-separator = .
 money-with-symbol = { $sign }{ $number }{"\u00A0"}{ $symbol }
 money-with-code = { $sign }{ $number }{"\u00A0"}{ $symbol }
+# after a label, before its value ("Next renewal: …")
+colon = :
 percent = { $number }{"\u00A0"}%
 
 cycle-day = { $count ->

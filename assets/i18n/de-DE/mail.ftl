@@ -1,6 +1,7 @@
 # E-Mails an Kundinnen und Kunden (src/mailers/portal/*).
 mail-greeting = Hallo { $name },
 mail-manage-billing = Ihre Abrechnung verwalten
+mail-manage-billing-at = Ihre Abrechnung verwalten: { $url }
 mail-go-to-portal = Zum Kundenportal
 mail-go-to-billing-history = Zum Rechnungsverlauf
 mail-button-fallback = Funktioniert der Button nicht, öffnen Sie diesen Link:

@@ -22,6 +22,8 @@ number-group-separator = ,
 # $sign is "-" or nothing; $number is already grouped
 money-with-symbol = { $sign }{ $symbol }{ $number }
 money-with-code = { $sign }{ $number }{"\u00A0"}{ $symbol }
+# after a label, before its value ("Next renewal: …")
+colon = :
 percent = { $number }%
 
 cycle-day = { $count ->

@@ -1,6 +1,7 @@
 # Emails to customers (src/mailers/portal/*): every word here, none in the templates.
 mail-greeting = Hi { $name },
 mail-manage-billing = Manage your billing
+mail-manage-billing-at = Manage your billing: { $url }
 mail-go-to-portal = Go to your billing portal
 mail-go-to-billing-history = Go to your billing history
 mail-button-fallback = If the button does not work, open this link:

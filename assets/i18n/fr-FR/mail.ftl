@@ -1,6 +1,7 @@
 # E-mails aux clients (src/mailers/portal/*).
 mail-greeting = Bonjour { $name },
 mail-manage-billing = Gérer votre facturation
+mail-manage-billing-at = Gérer votre facturation : { $url }
 mail-go-to-portal = Aller à votre espace de facturation
 mail-go-to-billing-history = Voir votre historique de facturation
 mail-button-fallback = Si le bouton ne fonctionne pas, ouvrez ce lien :

@@ -3,4 +3,4 @@
 {{ t(key="mail-receipt-body", lang=lang, amount=amount, description=description) }}
 {% if invoice %}{{ t(key="mail-receipt-invoice", lang=lang, invoice=invoice) }}
 {% endif %}
-{{ t(key="mail-manage-billing", lang=lang) }}: {{ portal_url }}
+{{ t(key="mail-manage-billing-at", lang=lang, url=portal_url) }}

@@ -3,4 +3,4 @@
 {{ t(key="mail-refund-body", lang=lang, amount=amount, paid=paid, description=description, date=date) }}
 {% if credit_note %}{{ t(key="mail-refund-credit-note", lang=lang, credit_note=credit_note) }}
 {% endif %}
-{{ t(key="mail-manage-billing", lang=lang) }}: {{ portal_url }}
+{{ t(key="mail-manage-billing-at", lang=lang, url=portal_url) }}

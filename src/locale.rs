@@ -128,6 +128,36 @@ fn lookup(lang: &str, key: &str, args: &[(&str, &str)], count: Option<i64>) -> O
     loader.try_lookup_with_args(&id, key, &args)
 }
 
+// A refusal travels through `ModelError::Message` as its Fluent id and
+// arguments between these marks, so that each reader gets it in their language.
+const SAY_MARK: char = '\u{2}';
+const SAY_SEP: char = '\u{1f}';
+
+/// A message to be written later in its reader's language (see `say`).
+#[must_use]
+pub fn sayable(key: &str, args: &[(&str, &str)]) -> String {
+    let mut out = format!("{SAY_MARK}{key}");
+    for (name, value) in args {
+        out.push(SAY_SEP);
+        out.push_str(name);
+        out.push('=');
+        out.push_str(value);
+    }
+    out
+}
+
+/// `message` in `lang` when it was made by `sayable`, else as it is.
+#[must_use]
+pub fn say(message: &str, lang: &str) -> String {
+    let Some(rest) = message.strip_prefix(SAY_MARK) else {
+        return message.to_string();
+    };
+    let mut parts = rest.split(SAY_SEP);
+    let key = parts.next().unwrap_or_default();
+    let args: Vec<(&str, &str)> = parts.filter_map(|p| p.split_once('=')).collect();
+    text(lang, key, &args)
+}
+
 /// A language's own name, for choosing it ("Deutsch", "Français").
 #[must_use]
 pub fn name(locale: &str) -> String {

@@ -77,6 +77,7 @@ pub async fn apply(State(ctx): State<AppContext>, request: Request, next: Next) 
         } else {
             String::from_utf8_lossy(&bytes).trim().to_string()
         };
+        let text = crate::locale::say(&text, crate::locale::DEFAULT);
         let mut answer = api_error(status, &text, &request_id);
         keep_request_id(&parts.headers, &mut answer);
         return answer;
@@ -169,7 +170,7 @@ fn error_page(
     if let Some(detail) = detail {
         body.push_str(&format!(
             "<p class=\"error-detail\">{}</p>\n",
-            escape(detail)
+            escape(&crate::locale::say(detail, lang))
         ));
     }
     if code == 500 && !request_id.is_empty() {

@@ -392,7 +392,7 @@ impl Model {
             let value = blank_to_none(Some(locale));
             match value.as_deref() {
                 Some(code) if !crate::locale::available().contains(&code) => {
-                    locale_error = Some("Choose one of the languages listed.".to_string());
+                    locale_error = Some(crate::locale::sayable("refusal-choose-language", &[]));
                 }
                 _ => {
                     record("locale", json!(self.locale), json!(value));
@@ -479,19 +479,13 @@ impl Model {
     ) -> ModelResult<String> {
         let new_email = normalize_email(new_email);
         if !validator::ValidateEmail::validate_email(&new_email) {
-            return Err(ModelError::Message(
-                "Enter a valid email address, like name@example.com.".into(),
-            ));
+            return Err(super::refused("error-email-invalid", &[]));
         }
         if new_email == self.email {
-            return Err(ModelError::Message(
-                "This is already your email address.".into(),
-            ));
+            return Err(super::refused("refusal-email-unchanged", &[]));
         }
         match Self::find_by_email(db, self.workspace_id, &new_email).await {
-            Ok(_) => Err(ModelError::Message(
-                "This email address belongs to another account.".into(),
-            )),
+            Ok(_) => Err(super::refused("refusal-email-taken", &[])),
             Err(ModelError::EntityNotFound) => Ok(new_email),
             Err(err) => Err(err),
         }
@@ -561,9 +555,7 @@ impl Model {
             .await
             .is_ok()
         {
-            return Err(ModelError::Message(
-                "This email address belongs to another account.".into(),
-            ));
+            return Err(super::refused("refusal-email-taken", &[]));
         }
         let customer = Self::find_in_workspace(&txn, workspace_id, link.customer_id).await?;
         let old_email = customer.email.clone();

@@ -118,9 +118,21 @@ pub fn field_error(field: &str, message: &str) -> loco_rs::model::ModelError {
     ))
 }
 
+/// A refusal a person reads, by Fluent id (`refusal-*`) and arguments. It
+/// travels in `ModelError::Message`, so every path that passes a refusal on
+/// keeps working, and is written by `locale::say`: in the customer's
+/// language on portal pages, in English in the API and the console.
+#[must_use]
+pub fn refused(key: &str, args: &[(&str, &str)]) -> loco_rs::model::ModelError {
+    loco_rs::model::ModelError::Message(crate::locale::sayable(key, args))
+}
+
 /// A field's message as people read it: a capital first letter and a full
 /// stop (validator messages are written as fragments).
 pub fn sentence(message: &str) -> String {
+    if message.starts_with('\u{2}') {
+        return message.to_string(); // a Fluent message, written as a sentence already
+    }
     let message = message.trim();
     let mut chars = message.chars();
     let Some(first) = chars.next() else {

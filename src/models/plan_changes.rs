@@ -131,8 +131,8 @@ pub enum Applied {
     Stale(Box<Preview>),
 }
 
-fn refused(message: &str) -> ModelError {
-    ModelError::Message(message.to_string())
+fn refused(key: &str) -> ModelError {
+    super::refused(key, &[])
 }
 
 /// May this subscription change plan or seats now?
@@ -142,21 +142,15 @@ fn refused(message: &str) -> ModelError {
 pub fn check_changeable(sub: &subscriptions::Model) -> ModelResult<()> {
     match sub.status() {
         Some(Status::Active | Status::Trialing) => {}
-        Some(Status::PastDue) => {
-            return Err(refused(
-                "The last payment of this subscription failed: pay it before changing plan.",
-            ))
-        }
-        Some(Status::Paused) => return Err(refused("Resume this subscription first.")),
-        _ => return Err(refused("This subscription has ended.")),
+        Some(Status::PastDue) => return Err(refused("refusal-change-past-due")),
+        Some(Status::Paused) => return Err(refused("refusal-resume-first")),
+        _ => return Err(refused("refusal-ended")),
     }
     if sub.cancel_at_period_end {
-        return Err(refused("This subscription is set to end: keep it first."));
+        return Err(refused("refusal-keep-first"));
     }
     if sub.status() == Some(Status::Active) && sub.pause_resumes_at.is_some() {
-        return Err(refused(
-            "This subscription is set to pause: undo the pause first.",
-        ));
+        return Err(refused("refusal-undo-pause-first"));
     }
     Ok(())
 }
@@ -216,18 +210,18 @@ pub async fn preview(
     let from = prices::Model::find_in_workspace(db, sub.workspace_id, sub.price_id).await?;
     let to = prices::Model::find_in_workspace(db, sub.workspace_id, target.price_id)
         .await
-        .map_err(|_| refused("Choose one of the plans listed."))?;
+        .map_err(|_| refused("refusal-choose-plan"))?;
     let quantity_changes = target.quantity != sub.quantity;
     let price_changes = to.id != from.id;
     if !price_changes && !quantity_changes {
-        return Err(refused("That is the current plan."));
+        return Err(refused("refusal-current-plan"));
     }
     if !to.active
         || to.currency != from.currency
         || to.interval != from.interval
         || to.interval_count != from.interval_count
     {
-        return Err(refused("Choose one of the plans listed."));
+        return Err(refused("refusal-choose-plan"));
     }
     if let Rules::Customer {
         switch_plan,
@@ -235,29 +229,30 @@ pub async fn preview(
     } = rules
     {
         if price_changes && !(switch_plan && to.customer_switchable) {
-            return Err(refused("Choose one of the plans listed."));
+            return Err(refused("refusal-choose-plan"));
         }
         if quantity_changes && !(change_quantity && to.max_quantity.is_some()) {
-            return Err(refused(
-                "The number of seats of this plan cannot be changed.",
-            ));
+            return Err(refused("refusal-seats-fixed"));
         }
         let max = to.max_quantity.unwrap_or(sub.quantity.max(to.min_quantity));
         if quantity_changes && (target.quantity < to.min_quantity || target.quantity > max) {
-            return Err(ModelError::Message(format!(
-                "Choose between {} and {max} seats.",
-                to.min_quantity
-            )));
+            return Err(super::refused(
+                "refusal-seats-between",
+                &[
+                    ("min", &to.min_quantity.to_string()),
+                    ("max", &max.to_string()),
+                ],
+            ));
         }
     }
     if target.quantity < 1 {
-        return Err(refused("Choose at least 1 seat."));
+        return Err(refused("refusal-seats-at-least-one"));
     }
     let per_period = |price: &prices::Model, quantity: i32| {
         price
             .unit_amount
             .checked_mul(i64::from(quantity))
-            .ok_or_else(|| refused("That many seats cannot be billed."))
+            .ok_or_else(|| refused("refusal-seats-too-many"))
     };
     let from_net = per_period(&from, sub.quantity)?;
     let to_net = per_period(&to, target.quantity)?;

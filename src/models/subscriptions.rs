@@ -350,31 +350,21 @@ impl Model {
         now: DateTime<FixedOffset>,
     ) -> ModelResult<Self> {
         if periods < 1 || periods > max {
-            return Err(ModelError::Message(format!(
-                "Choose a pause of 1 to {max} billing periods."
-            )));
+            return Err(super::refused(
+                "refusal-pause-length",
+                &[("max", &max.to_string())],
+            ));
         }
         match self.status() {
             Some(Status::Paused) => return Ok(self),
             Some(Status::Active) if self.pause_resumes_at.is_some() => return Ok(self),
             Some(Status::Active) => {}
-            Some(Status::PastDue) => {
-                return Err(ModelError::Message(
-                    "A subscription whose last payment failed cannot be paused: pay it first."
-                        .into(),
-                ))
-            }
-            Some(Status::Trialing) => {
-                return Err(ModelError::Message(
-                    "A subscription in its free trial cannot be paused.".into(),
-                ))
-            }
-            _ => return Err(ModelError::Message("This subscription has ended.".into())),
+            Some(Status::PastDue) => return Err(super::refused("refusal-pause-past-due", &[])),
+            Some(Status::Trialing) => return Err(super::refused("refusal-pause-trial", &[])),
+            _ => return Err(super::refused("refusal-ended", &[])),
         }
         if self.cancel_at_period_end {
-            return Err(ModelError::Message(
-                "This subscription is set to end: keep it first.".into(),
-            ));
+            return Err(super::refused("refusal-keep-first", &[]));
         }
         let price =
             super::prices::Model::find_in_workspace(db, self.workspace_id, self.price_id).await?;
@@ -499,9 +489,7 @@ impl Model {
         };
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if reason.is_some_and(|r| !CANCELLATION_REASONS.contains(&r)) {
-            return Err(ModelError::Message(
-                "Choose one of the reasons listed.".into(),
-            ));
+            return Err(super::refused("refusal-choose-reason", &[]));
         }
         let comment: Option<String> = comment
             .map(str::trim)
@@ -512,9 +500,7 @@ impl Model {
             return Ok(self);
         }
         if at_period_end && self.status() == Some(Status::PastDue) {
-            return Err(ModelError::Message(
-                "A subscription whose last payment failed ends now or once it is paid.".into(),
-            ));
+            return Err(super::refused("refusal-cancel-past-due", &[]));
         }
         let txn = super::write_transaction(db).await?;
         let mut update = Entity::update_many()

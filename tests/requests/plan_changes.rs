@@ -349,7 +349,11 @@ async fn a_past_due_or_trialing_subscription_cannot_pause() {
             )
             .await
             .unwrap_err();
-        assert!(refused.to_string().contains(message), "{refused}");
+        // the model's refusal is a Fluent message, written for its reader
+        let english = portal::locale::say(&refused.to_string(), "en-US");
+        assert!(english.contains(message), "{english}");
+        let german = portal::locale::say(&refused.to_string(), "de-DE");
+        assert!(german.contains("lässt sich nicht pausieren"), "{german}");
     }
 }
 

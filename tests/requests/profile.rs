@@ -443,6 +443,30 @@ async fn the_customer_chooses_the_language_of_her_pages_and_emails() {
     );
     let ada = support::customer(ctx, "acme", "ada@example.com").await;
     assert_eq!(ada.locale.as_deref(), Some("fr-FR"));
+    // a refusal from the model reads in her language too
+    let taken = server
+        .post("/portal/acme/profile")
+        .form(&[
+            ("csrf_token", support::csrf(&french).as_str()),
+            ("name", "Ada Lovelace"),
+            ("email", "bob@example.com"),
+            ("address_line1", ""),
+            ("address_line2", ""),
+            ("city", ""),
+            ("region", ""),
+            ("postal_code", ""),
+            ("country", ""),
+            ("locale", "fr-FR"),
+        ])
+        .await;
+    assert_eq!(taken.status_code(), 422);
+    assert!(
+        taken
+            .text()
+            .contains("Cette adresse e-mail appartient à un autre compte."),
+        "{}",
+        taken.text()
+    );
 
     // back to automatic: the browser decides again
     let saved = post("", french).await;

@@ -727,6 +727,7 @@ pub async fn price_active(
             ))
         }
         Err(loco_rs::model::ModelError::Message(message)) => {
+            let message = crate::locale::say(&message, crate::locale::DEFAULT);
             let form = PriceForm::of(&price);
             render_price(
                 &v,

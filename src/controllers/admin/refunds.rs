@@ -116,6 +116,7 @@ pub async fn refund(
                 ))
         }
         Err(ModelError::Message(message)) => {
+            let message = crate::locale::say(&message, crate::locale::DEFAULT);
             detail_page(
                 &v,
                 &ctx,

@@ -244,7 +244,7 @@ pub async fn change_form(
             .await
         }
         Err(ModelError::Message(message)) => {
-            let extra = json!({ "error": message });
+            let extra = json!({ "error": crate::locale::say(&message, crate::locale::DEFAULT) });
             change_page(
                 &v,
                 &ctx,

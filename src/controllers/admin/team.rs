@@ -118,7 +118,7 @@ async fn member_changed(
         Err(ModelError::EntityNotFound) => return Err(Error::NotFound),
         Err(ModelError::Message(message)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            json!({ "error": message }),
+            json!({ "error": crate::locale::say(&message, crate::locale::DEFAULT) }),
         ),
         Err(e) => return Err(e.into()),
     };

@@ -75,7 +75,10 @@ pub async fn refund_charge(
                 loco_rs::controller::ErrorDetail::new("refund_failed", &message),
             )
         }
-        ModelError::Message(message) => invalid_field("amount", &message),
+        ModelError::Message(message) => invalid_field(
+            "amount",
+            &crate::locale::say(&message, crate::locale::DEFAULT),
+        ),
         err => err.into(),
     })?;
     format::json(Refund {

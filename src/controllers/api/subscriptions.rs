@@ -225,6 +225,7 @@ pub async fn cancel(
     {
         Ok(sub) => sub,
         Err(ModelError::Message(message)) => {
+            let message = crate::locale::say(&message, crate::locale::DEFAULT);
             let field = if message.contains("reason") {
                 "reason"
             } else {
@@ -324,7 +325,10 @@ pub async fn pause(
         )
         .await
         .map_err(|err| match err {
-            ModelError::Message(message) => invalid_field("periods", &message),
+            ModelError::Message(message) => invalid_field(
+                "periods",
+                &crate::locale::say(&message, crate::locale::DEFAULT),
+            ),
             err => err.into(),
         })?;
     format::json(view(&ctx, ws.id, &sub).await?)
@@ -359,7 +363,10 @@ async fn change_target(
 
 fn change_refused(err: ModelError) -> Error {
     match err {
-        ModelError::Message(message) => invalid_field("price", &message),
+        ModelError::Message(message) => invalid_field(
+            "price",
+            &crate::locale::say(&message, crate::locale::DEFAULT),
+        ),
         err => err.into(),
     }
 }

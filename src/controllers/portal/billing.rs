@@ -387,7 +387,9 @@ pub async fn generate_invoice(
     invoices::Model::issue_for_charge(&ctx.db, ws.id, charge.id, Utc::now().fixed_offset())
         .await
         .map_err(|e| match e {
-            ModelError::Message(reason) => Error::BadRequest(reason),
+            ModelError::Message(reason) => {
+                Error::BadRequest(crate::locale::say(&reason, signed_in.lang))
+            }
             e => e.into(),
         })?;
     InvoicePdfWorker::queue_for_charge(&ctx, ws.id, charge.id, true).await?;

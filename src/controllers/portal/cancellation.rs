@@ -136,6 +136,7 @@ pub async fn cancel(
     match decided {
         Ok(_) => {}
         Err(ModelError::Message(message)) => {
+            let message = crate::locale::say(&message, signed_in.lang);
             let extra = json!({ "error": message, "reason": form.reason, "comment": form.comment });
             return confirmation(
                 &v,

@@ -106,7 +106,7 @@ pub async fn pause(
             .status(StatusCode::SEE_OTHER)
             .redirect(&format!("/portal/{}/subscriptions/{id}?paused=1", ws.slug)),
         Err(ModelError::Message(message)) => {
-            let extra = json!({ "error": message });
+            let extra = json!({ "error": crate::locale::say(&message, signed_in.lang) });
             page_with(
                 &v,
                 &ctx,

@@ -165,7 +165,7 @@ pub async fn page(
             .await
         }
         Err(ModelError::Message(message)) => {
-            let extra = json!({ "error": message });
+            let extra = json!({ "error": crate::locale::say(&message, signed_in.lang) });
             render(
                 &v,
                 &ctx,
@@ -297,7 +297,7 @@ async fn outcome(
             .status(StatusCode::SEE_OTHER)
             .redirect(&url),
         Ok(Applied::Failed { message }) => {
-            let extra = json!({ "error": message });
+            let extra = json!({ "error": crate::locale::say(&message, signed_in.lang) });
             render(
                 v,
                 ctx,
@@ -323,7 +323,7 @@ async fn outcome(
             .await
         }
         Err(Error::Model(ModelError::Message(message))) => {
-            let extra = json!({ "error": message });
+            let extra = json!({ "error": crate::locale::say(&message, signed_in.lang) });
             render(
                 v,
                 ctx,

@@ -94,7 +94,10 @@ fn render_form(
         signed_in.layout(Some(PortalSection::Profile)),
         json!({
             "values": values,
-            "errors": errors,
+            "errors": errors
+                .iter()
+                .map(|(field, message)| (field, crate::locale::say(message, signed_in.lang)))
+                .collect::<BTreeMap<_, _>>(),
             "editable": editable(&signed_in.workspace),
             "notice_key": notice,
             "countries": crate::countries::list(signed_in.lang),
@@ -319,6 +322,8 @@ pub async fn confirm_email(
             Ok((page.jar, redirect).into_response())
         }
         Err(ModelError::Message(message)) => {
+            let lang = page.data["lang"].as_str().unwrap_or(crate::locale::DEFAULT);
+            let message = crate::locale::say(&message, lang);
             page.set("error", message);
             page.render(&v, StatusCode::CONFLICT, "portal/confirm_email.html")
         }

@@ -1,0 +1,20 @@
+# Warum eine Anfrage abgelehnt wurde (src/models/*: models::refused).
+refusal-ended = Dieses Abonnement ist beendet.
+refusal-resume-first = Setzen Sie dieses Abonnement zuerst fort.
+refusal-keep-first = Dieses Abonnement ist gekündigt: behalten Sie es zuerst.
+refusal-undo-pause-first = Für dieses Abonnement ist eine Pause vorgemerkt: heben Sie die Pause zuerst auf.
+refusal-change-past-due = Die letzte Zahlung dieses Abonnements ist fehlgeschlagen: bezahlen Sie sie, bevor Sie den Tarif wechseln.
+refusal-choose-plan = Wählen Sie einen der aufgeführten Tarife.
+refusal-current-plan = Das ist der aktuelle Tarif.
+refusal-seats-fixed = Die Anzahl der Plätze dieses Tarifs lässt sich nicht ändern.
+refusal-seats-between = Wählen Sie zwischen { $min } und { $max } Plätzen.
+refusal-seats-at-least-one = Wählen Sie mindestens 1 Platz.
+refusal-seats-too-many = So viele Plätze lassen sich nicht abrechnen.
+refusal-pause-length = Wählen Sie eine Pause von 1 bis { $max } Abrechnungszeiträumen.
+refusal-pause-past-due = Ein Abonnement, dessen letzte Zahlung fehlgeschlagen ist, lässt sich nicht pausieren: bezahlen Sie sie zuerst.
+refusal-pause-trial = Ein Abonnement in der kostenlosen Testphase lässt sich nicht pausieren.
+refusal-choose-reason = Wählen Sie einen der aufgeführten Gründe.
+refusal-cancel-past-due = Ein Abonnement, dessen letzte Zahlung fehlgeschlagen ist, endet sofort oder sobald sie bezahlt ist.
+refusal-email-unchanged = Das ist bereits Ihre E-Mail-Adresse.
+refusal-email-taken = Diese E-Mail-Adresse gehört zu einem anderen Konto.
+refusal-choose-language = Wählen Sie eine der aufgeführten Sprachen.

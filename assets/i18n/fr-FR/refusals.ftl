@@ -1,0 +1,20 @@
+# Pourquoi une demande a été refusée (src/models/* : models::refused).
+refusal-ended = Cet abonnement a pris fin.
+refusal-resume-first = Reprenez d’abord cet abonnement.
+refusal-keep-first = Cet abonnement est résilié : conservez-le d’abord.
+refusal-undo-pause-first = Une pause est programmée pour cet abonnement : annulez-la d’abord.
+refusal-change-past-due = Le dernier paiement de cet abonnement a échoué : réglez-le avant de changer de formule.
+refusal-choose-plan = Choisissez l’une des formules proposées.
+refusal-current-plan = C’est votre formule actuelle.
+refusal-seats-fixed = Le nombre de sièges de cette formule ne peut pas être modifié.
+refusal-seats-between = Choisissez entre { $min } et { $max } sièges.
+refusal-seats-at-least-one = Choisissez au moins 1 siège.
+refusal-seats-too-many = Autant de sièges ne peuvent pas être facturés.
+refusal-pause-length = Choisissez une pause de 1 à { $max } périodes de facturation.
+refusal-pause-past-due = Un abonnement dont le dernier paiement a échoué ne peut pas être mis en pause : réglez-le d’abord.
+refusal-pause-trial = Un abonnement en période d’essai gratuite ne peut pas être mis en pause.
+refusal-choose-reason = Choisissez l’une des raisons proposées.
+refusal-cancel-past-due = Un abonnement dont le dernier paiement a échoué prend fin maintenant ou dès qu’il est réglé.
+refusal-email-unchanged = C’est déjà votre adresse e-mail.
+refusal-email-taken = Cette adresse e-mail appartient à un autre compte.
+refusal-choose-language = Choisissez l’une des langues proposées.

@@ -112,7 +112,15 @@ impl Model {
         workspace_id: i64,
         params: &NewPrice,
     ) -> ModelResult<Self> {
-        super::products::Model::find_in_workspace(db, workspace_id, params.product_id).await?;
+        let product =
+            super::products::Model::find_in_workspace(db, workspace_id, params.product_id).await?;
+        // whoever asks (console or API): an archived product sells nothing new
+        if !product.active {
+            return Err(super::field_error(
+                "product",
+                "This product is archived: restore it before adding a price.",
+            ));
+        }
         let price = ActiveModel {
             product_id: Set(params.product_id),
             nickname: Set(params.nickname.clone()),

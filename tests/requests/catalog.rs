@@ -293,6 +293,22 @@ async fn a_used_price_keeps_its_amount_and_an_archived_product_takes_its_prices_
         started.json::<serde_json::Value>()["errors"]["price"],
         "This price is archived: choose one that is offered."
     );
+    // nor can the API give the archived product a new price
+    let priced = owner
+        .post("/api/v1/prices")
+        .add_header(
+            "authorization",
+            format!("Bearer {}", portal::demo::api_key(&support::secrets(ctx))),
+        )
+        .json(&serde_json::json!({
+            "product": product.pid, "unit_amount": 900, "currency": "USD", "interval": "month"
+        }))
+        .await;
+    priced.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        priced.json::<serde_json::Value>()["errors"]["product"],
+        "This product is archived: restore it before adding a price."
+    );
     let res = owner
         .post(&format!("{url}/restore"))
         .form(&[("csrf_token", csrf.as_str())])

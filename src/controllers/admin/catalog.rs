@@ -534,14 +534,6 @@ pub async fn create_price(
             json!({ "errors": errors }),
         )
     };
-    if !product.active {
-        let mut errors = Errors::new();
-        errors.insert(
-            "unit_amount".into(),
-            "This product is archived: restore it before adding a price.".into(),
-        );
-        return refused(errors).await;
-    }
     let terms = match form.read(product.id) {
         Ok(terms) => terms,
         Err(errors) => return refused(errors).await,
@@ -562,7 +554,14 @@ pub async fn create_price(
                 console.workspace.slug, product.pid
             ))
         }
-        Err(err) => refused(form_errors(err)?).await,
+        Err(err) => {
+            let mut errors = form_errors(err)?;
+            // the form has no product field: the refusal shows by the amount
+            if let Some(archived) = errors.remove("product") {
+                errors.insert("unit_amount".into(), archived);
+            }
+            refused(errors).await
+        }
     }
 }
 

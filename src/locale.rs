@@ -158,6 +158,15 @@ pub fn say(message: &str, lang: &str) -> String {
     text(lang, key, &args)
 }
 
+/// Why a gateway said no, by its code: `{kind}-{code}` (`decline-*` for a
+/// payment, `card-setup-*` for saving a card), else `{kind}-other`. Never
+/// the gateway's own English.
+#[must_use]
+pub fn gateway_reason(kind: &str, code: &str, lang: &str) -> String {
+    try_text(lang, &format!("{kind}-{code}"), &[])
+        .unwrap_or_else(|| text(lang, &format!("{kind}-other"), &[]))
+}
+
 /// A language's own name, for choosing it ("Deutsch", "Français").
 #[must_use]
 pub fn name(locale: &str) -> String {
@@ -475,5 +484,72 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Sentences in string literals: a capital, three spaces or more, and a
+    /// full stop, colon or question mark at the end.
+    fn sentences_in(source: &str) -> Vec<String> {
+        source
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.starts_with("//"))
+            // what operators read: logs and internal errors stay English
+            .filter(|line| {
+                ![
+                    "tracing::",
+                    "info!",
+                    "warn!",
+                    "error!",
+                    "debug!",
+                    "Error::string",
+                    "expect(",
+                ]
+                .iter()
+                .any(|log| line.contains(log))
+            })
+            .flat_map(|line| {
+                line.split('"')
+                    .skip(1)
+                    .step_by(2)
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|text| {
+                text.starts_with(|c: char| c.is_ascii_uppercase())
+                    && text.matches(' ').count() >= 3
+                    && text.ends_with(['.', ':', '?'])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_code_customers_meet_writes_no_sentence_of_its_own() {
+        let mut sources = Vec::new();
+        files("src/controllers/portal", &[".rs"], &mut sources);
+        for file in [
+            "src/views/portal.rs",
+            "src/mailers/portal.rs",
+            "src/invoice_pdf.rs",
+            "src/decisions.rs",
+        ] {
+            sources.push(file.into());
+        }
+        let mut found = Vec::new();
+        for path in &sources {
+            let source = std::fs::read_to_string(path).unwrap();
+            let source = source.split("#[cfg(test)]").next().unwrap_or_default();
+            for sentence in sentences_in(source) {
+                found.push(format!("{}: {sentence}", path.display()));
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "sentences outside Fluent:\n{}",
+            found.join("\n")
+        );
+        assert_eq!(
+            sentences_in("let a = \"Choose one of the plans.\";\n// \"Not this one here.\"\nlet b = \"plans\";"),
+            ["Choose one of the plans."]
+        );
     }
 }

@@ -97,8 +97,7 @@ impl Model {
             return None;
         }
         let code = self.failure_code.as_deref().unwrap_or_default();
-        crate::locale::try_text(lang, &format!("decline-{code}"), &[])
-            .or_else(|| crate::locale::try_text(lang, "decline-other", &[]))
+        Some(crate::locale::gateway_reason("decline", code, lang))
     }
 
     /// Records a pending charge attempt, or returns the one already recorded

@@ -44,43 +44,73 @@ fn validate_country(country: &str) -> Result<(), validator::ValidationError> {
     if crate::countries::is_known(country) {
         Ok(())
     } else {
-        Err(validator::ValidationError::new("country").with_message(
-            "choose a country from the list, or give its ISO code such as US or DE".into(),
-        ))
+        Err(
+            validator::ValidationError::new("error-country-unknown").with_message(
+                "choose a country from the list, or give its ISO code such as US or DE".into(),
+            ),
+        )
     }
 }
 
 #[derive(Debug, Validate)]
 pub struct Validator {
-    #[validate(email(message = "enter a valid email address, like name@example.com"))]
+    #[validate(email(
+        code = "error-email-invalid",
+        message = "enter a valid email address, like name@example.com"
+    ))]
     pub email: Option<String>,
     #[validate(
-        length(min = 1, max = 120, message = "enter a name of up to 120 characters"),
+        length(
+            min = 1,
+            max = 120,
+            code = "error-name-length",
+            message = "enter a name of up to 120 characters"
+        ),
         custom(function = "super::single_line")
     )]
     pub name: Option<String>,
     #[validate(
-        length(max = 200, message = "keep each address line under 200 characters"),
+        length(
+            max = 200,
+            code = "error-address-line-length",
+            message = "keep each address line under 200 characters"
+        ),
         custom(function = "super::single_line")
     )]
     pub address_line1: Option<String>,
     #[validate(
-        length(max = 200, message = "keep each address line under 200 characters"),
+        length(
+            max = 200,
+            code = "error-address-line-length",
+            message = "keep each address line under 200 characters"
+        ),
         custom(function = "super::single_line")
     )]
     pub address_line2: Option<String>,
     #[validate(
-        length(max = 100, message = "keep the city under 100 characters"),
+        length(
+            max = 100,
+            code = "error-city-length",
+            message = "keep the city under 100 characters"
+        ),
         custom(function = "super::single_line")
     )]
     pub city: Option<String>,
     #[validate(
-        length(max = 100, message = "keep the region under 100 characters"),
+        length(
+            max = 100,
+            code = "error-region-length",
+            message = "keep the region under 100 characters"
+        ),
         custom(function = "super::single_line")
     )]
     pub region: Option<String>,
     #[validate(
-        length(max = 20, message = "keep the postal code under 20 characters"),
+        length(
+            max = 20,
+            code = "error-postal-code-length",
+            message = "keep the postal code under 20 characters"
+        ),
         custom(function = "super::single_line")
     )]
     pub postal_code: Option<String>,
@@ -404,7 +434,8 @@ impl Model {
         let mut errors = match active.validate() {
             Ok(()) => BTreeMap::new(),
             Err(invalid) => {
-                super::field_errors(&ModelError::DbErr(DbErr::from(invalid))).unwrap_or_default()
+                // kept in no language yet: the reader's is chosen where it is shown
+                super::field_messages(&ModelError::DbErr(DbErr::from(invalid))).unwrap_or_default()
             }
         };
         if let Some(message) = locale_error {

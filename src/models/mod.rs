@@ -84,7 +84,7 @@ where
 /// A validation error asking for one line.
 pub fn single_line(value: &str) -> Result<(), validator::ValidationError> {
     if value.contains(['\r', '\n']) {
-        Err(validator::ValidationError::new("single_line")
+        Err(validator::ValidationError::new("error-single-line")
             .with_message("Enter this on one line, without line breaks.".into()))
     } else {
         Ok(())
@@ -145,11 +145,37 @@ pub fn sentence(message: &str) -> String {
     text
 }
 
-/// Field name → first message, when `err` is a validation failure raised in
-/// `before_save` (Loco carries those as JSON inside `DbErr::Custom`), each
-/// written as a sentence.
+/// Field name → first message in English (the API's and the console's),
+/// when `err` is a validation failure (see `field_errors_in`).
 #[must_use]
 pub fn field_errors(
+    err: &loco_rs::model::ModelError,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    field_errors_in(err, crate::locale::DEFAULT)
+}
+
+/// Field name → first message in `lang`, when `err` is a validation failure
+/// (see `field_messages`).
+#[must_use]
+pub fn field_errors_in(
+    err: &loco_rs::model::ModelError,
+    lang: &str,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    field_messages(err).map(|messages| {
+        messages
+            .into_iter()
+            .map(|(field, message)| (field, crate::locale::say(&message, lang)))
+            .collect()
+    })
+}
+
+/// Field name → first message, not yet in a language, when `err` is a
+/// validation failure raised in `before_save` (Loco carries those as JSON
+/// inside `DbErr::Custom`): a check whose code is a Fluent id (`error-*`,
+/// `refusal-*`) becomes that message (`locale::sayable`), any other message
+/// a sentence.
+#[must_use]
+pub fn field_messages(
     err: &loco_rs::model::ModelError,
 ) -> Option<std::collections::BTreeMap<String, String>> {
     #[derive(serde::Deserialize)]
@@ -166,10 +192,15 @@ pub fn field_errors(
         parsed
             .into_iter()
             .filter_map(|(field, messages)| {
-                messages
-                    .into_iter()
-                    .next()
-                    .map(|m| (field, sentence(&m.message.unwrap_or(m.code))))
+                messages.into_iter().next().map(|m| {
+                    let fluent = m.code.starts_with("error-") || m.code.starts_with("refusal-");
+                    let message = if fluent {
+                        crate::locale::sayable(&m.code, &[])
+                    } else {
+                        sentence(&m.message.unwrap_or(m.code))
+                    };
+                    (field, message)
+                })
             })
             .collect(),
     )

@@ -443,12 +443,13 @@ async fn the_customer_chooses_the_language_of_her_pages_and_emails() {
     );
     let ada = support::customer(ctx, "acme", "ada@example.com").await;
     assert_eq!(ada.locale.as_deref(), Some("fr-FR"));
-    // a refusal from the model reads in her language too
+    // the model's refusals and its validators' messages read in her language too
+    let long_name = "x".repeat(121);
     let taken = server
         .post("/portal/acme/profile")
         .form(&[
             ("csrf_token", support::csrf(&french).as_str()),
-            ("name", "Ada Lovelace"),
+            ("name", long_name.as_str()),
             ("email", "bob@example.com"),
             ("address_line1", ""),
             ("address_line2", ""),
@@ -464,6 +465,13 @@ async fn the_customer_chooses_the_language_of_her_pages_and_emails() {
         taken
             .text()
             .contains("Cette adresse e-mail appartient à un autre compte."),
+        "{}",
+        taken.text()
+    );
+    assert!(
+        taken
+            .text()
+            .contains("Saisissez un nom de 120 caractères au plus."),
         "{}",
         taken.text()
     );

@@ -79,3 +79,10 @@ decline-authentication_required = Die Bank bittet Sie, diese Zahlung zu bestäti
 decline-authentication_failed = Die Bank konnte die Zahlung nicht authentifizieren.
 decline-payment_failed = Die Zahlung ist nicht durchgegangen.
 decline-other = Die Zahlung ist nicht durchgegangen. Versuchen Sie eine andere Karte oder wenden Sie sich an Ihre Bank.
+
+card-setup-card_declined = Die Bank hat die Karte abgelehnt.
+card-setup-expired_card = Die Karte ist abgelaufen.
+card-setup-authentication_failed = Die Bank konnte die Karte nicht authentifizieren.
+card-setup-authentication_abandoned = Die Prüfung der Karte wurde nicht abgeschlossen.
+card-setup-setup_canceled = Die Karte wurde abgelehnt oder konnte nicht authentifiziert werden.
+card-setup-other = Die Karte konnte nicht gespeichert werden.

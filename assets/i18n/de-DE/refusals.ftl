@@ -18,3 +18,18 @@ refusal-cancel-past-due = Ein Abonnement, dessen letzte Zahlung fehlgeschlagen i
 refusal-email-unchanged = Das ist bereits Ihre E-Mail-Adresse.
 refusal-email-taken = Diese E-Mail-Adresse gehört zu einem anderen Konto.
 refusal-choose-language = Wählen Sie eine der aufgeführten Sprachen.
+
+refusal-choose-method = Wählen Sie eine Ihrer gespeicherten Zahlungsmethoden.
+refusal-choose-plan-and-seats = Wählen Sie einen der aufgeführten Tarife und eine ganze Zahl von Plätzen.
+refusal-change-unreadable = Dieser Wechsel ließ sich nicht lesen: wählen Sie den Tarif erneut.
+refusal-read-only = Dies ist eine Ansicht des Kundenportals nur zum Lesen: hier lässt sich nichts ändern.
+refusal-form-expired = Dieses Formular ist abgelaufen. Laden Sie die Seite neu und versuchen Sie es erneut.
+refusal-paypal-cancelled = PayPal wurde nicht hinzugefügt: die Freigabe wurde abgebrochen.
+## Ein abgelehnter Feldwert
+error-name-length = Geben Sie einen Namen mit bis zu 120 Zeichen ein.
+error-address-line-length = Halten Sie jede Adresszeile unter 200 Zeichen.
+error-city-length = Halten Sie den Ort unter 100 Zeichen.
+error-region-length = Halten Sie das Bundesland oder die Region unter 100 Zeichen.
+error-postal-code-length = Halten Sie die Postleitzahl unter 20 Zeichen.
+error-country-unknown = Wählen Sie ein Land aus der Liste oder geben Sie seinen ISO-Code an, etwa US oder DE.
+error-single-line = Geben Sie dies in einer Zeile ein, ohne Zeilenumbrüche.

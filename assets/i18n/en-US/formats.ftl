@@ -84,3 +84,11 @@ decline-authentication_required = The bank asks you to confirm this payment.
 decline-authentication_failed = The bank could not authenticate the payment.
 decline-payment_failed = The payment did not go through.
 decline-other = The payment did not go through. Try another card or contact your bank.
+
+# Why a card could not be saved, by the gateway's code
+card-setup-card_declined = The card was declined by the bank.
+card-setup-expired_card = The card has expired.
+card-setup-authentication_failed = The bank could not authenticate the card.
+card-setup-authentication_abandoned = The card check was not finished.
+card-setup-setup_canceled = The card was declined or could not be authenticated.
+card-setup-other = The card could not be saved.

@@ -19,3 +19,18 @@ refusal-cancel-past-due = A subscription whose last payment failed ends now or o
 refusal-email-unchanged = This is already your email address.
 refusal-email-taken = This email address belongs to another account.
 refusal-choose-language = Choose one of the languages listed.
+
+refusal-choose-method = Choose one of your saved payment methods.
+refusal-choose-plan-and-seats = Choose one of the plans listed and a whole number of seats.
+refusal-change-unreadable = This change could not be read: choose the plan again.
+refusal-read-only = This is a read-only view of the customer's portal: nothing can be changed here.
+refusal-form-expired = This form has expired. Reload the page and try again.
+refusal-paypal-cancelled = PayPal was not added: the approval was cancelled.
+## A field's value refused (validator codes in src/models/*)
+error-name-length = Enter a name of up to 120 characters.
+error-address-line-length = Keep each address line under 200 characters.
+error-city-length = Keep the city under 100 characters.
+error-region-length = Keep the region under 100 characters.
+error-postal-code-length = Keep the postal code under 20 characters.
+error-country-unknown = Choose a country from the list, or give its ISO code such as US or DE.
+error-single-line = Enter this on one line, without line breaks.

@@ -79,3 +79,10 @@ decline-authentication_required = Votre banque vous demande de confirmer ce paie
 decline-authentication_failed = La banque n’a pas pu authentifier le paiement.
 decline-payment_failed = Le paiement n’a pas abouti.
 decline-other = Le paiement n’a pas abouti. Essayez une autre carte ou contactez votre banque.
+
+card-setup-card_declined = La banque a refusé la carte.
+card-setup-expired_card = La carte a expiré.
+card-setup-authentication_failed = La banque n’a pas pu authentifier la carte.
+card-setup-authentication_abandoned = La vérification de la carte n’a pas été terminée.
+card-setup-setup_canceled = La carte a été refusée ou n’a pas pu être authentifiée.
+card-setup-other = La carte n’a pas pu être enregistrée.

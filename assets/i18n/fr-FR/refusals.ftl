@@ -18,3 +18,18 @@ refusal-cancel-past-due = Un abonnement dont le dernier paiement a échoué pren
 refusal-email-unchanged = C’est déjà votre adresse e-mail.
 refusal-email-taken = Cette adresse e-mail appartient à un autre compte.
 refusal-choose-language = Choisissez l’une des langues proposées.
+
+refusal-choose-method = Choisissez l’un de vos moyens de paiement enregistrés.
+refusal-choose-plan-and-seats = Choisissez l’une des formules proposées et un nombre entier de sièges.
+refusal-change-unreadable = Ce changement n’a pas pu être lu : choisissez à nouveau la formule.
+refusal-read-only = Ceci est une vue en lecture seule de l’espace du client : rien ne peut y être modifié.
+refusal-form-expired = Ce formulaire a expiré. Rechargez la page et réessayez.
+refusal-paypal-cancelled = PayPal n’a pas été ajouté : l’autorisation a été annulée.
+## Une valeur de champ refusée
+error-name-length = Saisissez un nom de 120 caractères au plus.
+error-address-line-length = Limitez chaque ligne d’adresse à moins de 200 caractères.
+error-city-length = Limitez la ville à moins de 100 caractères.
+error-region-length = Limitez la région à moins de 100 caractères.
+error-postal-code-length = Limitez le code postal à moins de 20 caractères.
+error-country-unknown = Choisissez un pays dans la liste ou indiquez son code ISO, par exemple US ou DE.
+error-single-line = Saisissez ceci sur une seule ligne, sans retour à la ligne.

@@ -127,14 +127,7 @@ pub(crate) fn model_error(err: ModelError, what: &str) -> Error {
     match err {
         ModelError::EntityNotFound => not_found(what),
         err => match crate::models::field_errors(&err) {
-            Some(errors) => invalid(
-                errors
-                    .into_iter()
-                    .map(|(field, message)| {
-                        (field, crate::locale::say(&message, crate::locale::DEFAULT))
-                    })
-                    .collect(),
-            ),
+            Some(errors) => invalid(errors),
             None => err.into(),
         },
     }

@@ -191,7 +191,8 @@ pub async fn card_return(
             method.adopt(&ctx.db).await?;
             see_other(&format!("/portal/{}/payment-methods?added=card", ws.slug))?
         }
-        CardSetup::Failed { message, .. } => {
+        CardSetup::Failed { code, .. } => {
+            let message = crate::locale::gateway_reason("card-setup", &code, signed_in.lang);
             list_page(
                 &v,
                 &ctx,
@@ -255,7 +256,7 @@ pub async fn paypal_return(
             see_other(&format!("/portal/{}/payment-methods?added=paypal", ws.slug))?
         }
         PayPalSetup::Cancelled => {
-            let message = "PayPal was not added: the approval was cancelled.".to_string();
+            let message = crate::locale::text(signed_in.lang, "refusal-paypal-cancelled", &[]);
             list_page(
                 &v,
                 &ctx,
@@ -424,7 +425,7 @@ pub async fn set_renewal_method(
         Err(ModelError::EntityNotFound) => {
             let errors = BTreeMap::from([(
                 "payment_method_id",
-                "Choose one of your saved payment methods.",
+                crate::locale::text(signed_in.lang, "refusal-choose-method", &[]),
             )]);
             return super::sections::subscription_page(
                 &v,

@@ -137,8 +137,9 @@ pub async fn page(
         return render(&v, &ctx, &signed_in, sub, None, StatusCode::OK, json!({})).await;
     };
     let Some(target) = target_of(&sub, price, query.quantity.as_deref()) else {
-        let extra =
-            json!({ "error": "Choose one of the plans listed and a whole number of seats." });
+        let extra = json!({
+            "error": crate::locale::text(signed_in.lang, "refusal-choose-plan-and-seats", &[])
+        });
         return render(
             &v,
             &ctx,
@@ -225,7 +226,9 @@ pub async fn confirm(
         at,
         form.total.trim().parse::<i64>(),
     ) else {
-        let extra = json!({ "error": "This change could not be read: choose the plan again." });
+        let extra = json!({
+            "error": crate::locale::text(signed_in.lang, "refusal-change-unreadable", &[])
+        });
         return render(
             &v,
             &ctx,

@@ -25,7 +25,7 @@ use crate::{
     models::{
         audit_events::Actor,
         customers::{self, ChangeContext, EmailChange, ProfileChanges},
-        field_errors,
+        field_errors_in,
         workspaces::{self, PortalSection},
     },
     settings::Settings,
@@ -94,10 +94,7 @@ fn render_form(
         signed_in.layout(Some(PortalSection::Profile)),
         json!({
             "values": values,
-            "errors": errors
-                .iter()
-                .map(|(field, message)| (field, crate::locale::say(message, signed_in.lang)))
-                .collect::<BTreeMap<_, _>>(),
+            "errors": errors,
             "editable": editable(&signed_in.workspace),
             "notice_key": notice,
             "countries": crate::countries::list(signed_in.lang),
@@ -223,7 +220,7 @@ pub async fn update(
     {
         Ok(saved) => saved,
         Err(err) => {
-            let errors = field_errors(&err).ok_or(err)?;
+            let errors = field_errors_in(&err, signed_in.lang).ok_or(err)?;
             return render_form(
                 &v,
                 &signed_in,

@@ -101,7 +101,8 @@ impl FromRequestParts<AppContext> for SignedIn {
                         StatusCode::FORBIDDEN,
                         loco_rs::controller::ErrorDetail::new(
                             "read_only",
-                            "This is a read-only view of the customer's portal: nothing can be changed here.",
+                            // the error page writes it in the reader's language
+                            &locale::sayable("refusal-read-only", &[]),
                         ),
                     )
                     .into_response());
@@ -176,7 +177,7 @@ impl SignedIn {
                 StatusCode::FORBIDDEN,
                 loco_rs::controller::ErrorDetail::new(
                     "csrf",
-                    "This form has expired. Reload the page and try again.",
+                    &locale::sayable("refusal-form-expired", &[]),
                 ),
             ))
         }

@@ -166,21 +166,6 @@ impl Model {
     }
 
     /// # Errors
-    /// `EntityNotFound` unless a customer with this public id exists in this workspace.
-    pub async fn find_by_pid(
-        db: &impl ConnectionTrait,
-        workspace_id: i64,
-        pid: Uuid,
-    ) -> ModelResult<Self> {
-        Entity::find()
-            .in_tenant(workspace_id)
-            .filter(Column::Pid.eq(pid))
-            .one(db)
-            .await?
-            .ok_or(ModelError::EntityNotFound)
-    }
-
-    /// # Errors
     /// `EntityNotFound` unless this workspace has a customer with this email.
     pub async fn find_by_email(
         db: &impl ConnectionTrait,

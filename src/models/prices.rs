@@ -149,21 +149,6 @@ impl Model {
             .ok_or(ModelError::EntityNotFound)
     }
 
-    /// # Errors
-    /// `EntityNotFound` unless the price exists in this workspace.
-    pub async fn find_by_pid(
-        db: &impl ConnectionTrait,
-        workspace_id: i64,
-        pid: uuid::Uuid,
-    ) -> ModelResult<Self> {
-        Entity::find()
-            .in_tenant(workspace_id)
-            .filter(Column::Pid.eq(pid))
-            .one(db)
-            .await?
-            .ok_or(ModelError::EntityNotFound)
-    }
-
     /// The prices offered now, with their products, by product and amount.
     ///
     /// # Errors

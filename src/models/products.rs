@@ -60,21 +60,6 @@ impl Model {
     }
 
     /// # Errors
-    /// `EntityNotFound` unless the product exists in this workspace.
-    pub async fn find_by_pid(
-        db: &impl ConnectionTrait,
-        workspace_id: i64,
-        pid: uuid::Uuid,
-    ) -> ModelResult<Self> {
-        Entity::find()
-            .in_tenant(workspace_id)
-            .filter(Column::Pid.eq(pid))
-            .one(db)
-            .await?
-            .ok_or(ModelError::EntityNotFound)
-    }
-
-    /// # Errors
     /// On a database error.
     pub async fn list(db: &impl ConnectionTrait, workspace_id: i64) -> ModelResult<Vec<Self>> {
         Ok(Entity::find()

@@ -103,7 +103,8 @@ pid_owned!(
     payment_methods,
     subscriptions,
     charges,
-    invoices
+    invoices,
+    webhook_endpoints
 );
 
 /// A workspace's row by public id; another workspace's id is not found.

@@ -121,21 +121,6 @@ impl Model {
             .await?)
     }
 
-    /// # Errors
-    /// `EntityNotFound` unless the endpoint is this workspace's.
-    pub async fn find_by_pid(
-        db: &impl ConnectionTrait,
-        workspace_id: i64,
-        pid: uuid::Uuid,
-    ) -> ModelResult<Self> {
-        Entity::find()
-            .in_tenant(workspace_id)
-            .filter(Column::Pid.eq(pid))
-            .one(db)
-            .await?
-            .ok_or(ModelError::EntityNotFound)
-    }
-
     /// Enabled endpoints of the workspace that want `event_type`.
     ///
     /// # Errors

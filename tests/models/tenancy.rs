@@ -71,7 +71,8 @@ async fn the_two_ada_customers_never_meet() {
         Err(ModelError::EntityNotFound)
     ));
     assert!(matches!(
-        customer::Model::find_by_pid(&ctx.db, acme.id, globex_ada.pid).await,
+        portal::models::tenancy::find_by_pid::<customer::Entity>(&ctx.db, acme.id, globex_ada.pid)
+            .await,
         Err(ModelError::EntityNotFound)
     ));
 

@@ -20,7 +20,7 @@ use crate::{
         audit_events::{self, Actor},
         money::{is_currency_code, Money},
         prices::{self, Interval, NewPrice},
-        products, Found as _,
+        products, tenancy, Found as _,
     },
     views::console::{Choice, FormField, PriceRow, ProductRow},
 };
@@ -216,14 +216,14 @@ fn form_errors(err: loco_rs::model::ModelError) -> Result<Errors> {
 
 async fn product_by_pid(ctx: &AppContext, console: &Console, pid: &str) -> Result<products::Model> {
     let pid = uuid::Uuid::parse_str(pid).map_err(|_| Error::NotFound)?;
-    products::Model::find_by_pid(&ctx.db, console.workspace.id, pid)
+    tenancy::find_by_pid::<products::Entity>(&ctx.db, console.workspace.id, pid)
         .await
         .or_404()
 }
 
 async fn price_by_pid(ctx: &AppContext, console: &Console, pid: &str) -> Result<prices::Model> {
     let pid = uuid::Uuid::parse_str(pid).map_err(|_| Error::NotFound)?;
-    prices::Model::find_by_pid(&ctx.db, console.workspace.id, pid)
+    tenancy::find_by_pid::<prices::Entity>(&ctx.db, console.workspace.id, pid)
         .await
         .or_404()
 }

@@ -97,7 +97,7 @@ pub(super) async fn customer_of(
     pid: &str,
 ) -> Result<customers::Model> {
     let pid = Uuid::parse_str(pid).map_err(|_| Error::NotFound)?;
-    customers::Model::find_by_pid(&ctx.db, console.workspace.id, pid)
+    crate::models::tenancy::find_by_pid::<customers::Entity>(&ctx.db, console.workspace.id, pid)
         .await
         .or_404()
 }

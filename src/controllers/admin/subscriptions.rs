@@ -40,9 +40,10 @@ async fn subscription_of(
 ) -> Result<(customers::Model, subscriptions::Model)> {
     let ws = &console.workspace;
     let customer_pid = Uuid::parse_str(customer_pid).map_err(|_| Error::NotFound)?;
-    let customer = customers::Model::find_by_pid(&ctx.db, ws.id, customer_pid)
-        .await
-        .or_404()?;
+    let customer =
+        crate::models::tenancy::find_by_pid::<customers::Entity>(&ctx.db, ws.id, customer_pid)
+            .await
+            .or_404()?;
     let sub_pid = Uuid::parse_str(sub_pid).map_err(|_| Error::NotFound)?;
     let sub = tenancy::find_by_pid::<subscriptions::Entity>(&ctx.db, ws.id, sub_pid)
         .await

@@ -92,9 +92,13 @@ async fn endpoint_of(
     pid: &str,
 ) -> Result<webhook_endpoints::Model> {
     let pid = Uuid::parse_str(pid).map_err(|_| Error::NotFound)?;
-    webhook_endpoints::Model::find_by_pid(&ctx.db, console.workspace.id, pid)
-        .await
-        .or_404()
+    crate::models::tenancy::find_by_pid::<webhook_endpoints::Entity>(
+        &ctx.db,
+        console.workspace.id,
+        pid,
+    )
+    .await
+    .or_404()
 }
 
 async fn endpoint_page(
